@@ -1,0 +1,264 @@
+"""The small findings-logic language shared by red-flag rules and knowledge-base escalators.
+
+A criterion is written in YAML as one of:
+
+- ``fever``: the finding is present;
+- ``{all: [...]}``, ``{any: [...]}``, ``{none: [...]}`` (none of them present),
+  ``{at_least: 2, of: [...]}``;
+- ``{age: {min: 50, max: 120}}`` in years, min inclusive, max exclusive (an infant under
+  3 months is ``{age: {max: 0.25}}``);
+- ``{sex: female}``; ``{pregnant: true}``;
+- ``{finding: fever, min_hours: 120}`` / ``max_hours``, ``min_severity``, ``onset: sudden``:
+  the finding is present and its reported attributes satisfy the bounds.
+
+Demographic criteria accept ``if_unknown: true`` to hold when the patient has not said
+(for rules where over-triage is the safe error). Unknown findings never satisfy a criterion:
+a rule fires on what the patient reported, not on what they were not asked.
+
+Criteria are immutable, strictly validated (unknown keys are rejected by name) and evaluated
+by :func:`holds`, a pure function of the criterion and the patient's facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from symcheck.clinical.patient import Onset, PatientFacts, Sex
+
+
+class CriterionError(ValueError):
+    """A criterion in a data file is malformed."""
+
+
+@dataclass(frozen=True)
+class Present:
+    finding: str
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    parts: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class NoneOf:
+    parts: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    count: int
+    parts: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class AgeRange:
+    min_years: float | None
+    max_years: float | None
+    if_unknown: bool = False
+
+
+@dataclass(frozen=True)
+class SexIs:
+    sex: Sex
+    if_unknown: bool = False
+
+
+@dataclass(frozen=True)
+class PregnantIs:
+    pregnant: bool
+    if_unknown: bool = False
+
+
+@dataclass(frozen=True)
+class FindingWith:
+    finding: str
+    min_hours: float | None = None
+    max_hours: float | None = None
+    min_severity: int | None = None
+    onset: Onset | None = None
+
+
+Criterion = Present | All | Any_ | NoneOf | AtLeast | AgeRange | SexIs | PregnantIs | FindingWith
+
+
+def parse(raw: Any, where: str = "criterion") -> Criterion:
+    """Parse a criterion from its YAML form, rejecting anything unexpected."""
+    if isinstance(raw, str):
+        if not raw.strip():
+            raise CriterionError(f"{where}: empty finding id")
+        return Present(raw.strip())
+    if not isinstance(raw, Mapping):
+        raise CriterionError(f"{where}: expected a finding id or a mapping, got {raw!r}")
+    keys = set(raw)
+    if keys == {"all"}:
+        return All(_parse_list(raw["all"], f"{where}.all"))
+    if keys == {"any"}:
+        return Any_(_parse_list(raw["any"], f"{where}.any"))
+    if keys == {"none"}:
+        return NoneOf(_parse_list(raw["none"], f"{where}.none"))
+    if keys == {"at_least", "of"}:
+        count = raw["at_least"]
+        parts = _parse_list(raw["of"], f"{where}.of")
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= len(parts):
+            raise CriterionError(f"{where}: at_least must be an integer from 1 to {len(parts)}")
+        return AtLeast(count, parts)
+    if "age" in keys:
+        _only(keys, {"age", "if_unknown"}, where)
+        age = raw["age"]
+        if not isinstance(age, Mapping) or not age or set(age) - {"min", "max"}:
+            raise CriterionError(f"{where}: age takes a mapping with 'min' and/or 'max'")
+        lo, hi = age.get("min"), age.get("max")
+        for bound in (lo, hi):
+            if bound is not None and (not isinstance(bound, int | float) or bound < 0):
+                raise CriterionError(f"{where}: age bounds must be non-negative numbers")
+        if lo is not None and hi is not None and lo >= hi:
+            raise CriterionError(f"{where}: age min must be below max")
+        return AgeRange(lo, hi, _flag(raw, where))
+    if "sex" in keys:
+        _only(keys, {"sex", "if_unknown"}, where)
+        try:
+            sex = Sex(raw["sex"])
+        except ValueError as exc:
+            raise CriterionError(f"{where}: sex must be 'female' or 'male'") from exc
+        return SexIs(sex, _flag(raw, where))
+    if "pregnant" in keys:
+        _only(keys, {"pregnant", "if_unknown"}, where)
+        if not isinstance(raw["pregnant"], bool):
+            raise CriterionError(f"{where}: pregnant must be true or false")
+        return PregnantIs(raw["pregnant"], _flag(raw, where))
+    if "finding" in keys:
+        _only(keys, {"finding", "min_hours", "max_hours", "min_severity", "onset"}, where)
+        if len(keys) == 1:
+            raise CriterionError(f"{where}: use the bare finding id when there is no attribute")
+        onset = raw.get("onset")
+        try:
+            onset_value = Onset(onset) if onset is not None else None
+        except ValueError as exc:
+            raise CriterionError(f"{where}: onset must be 'sudden' or 'gradual'") from exc
+        return FindingWith(
+            finding=str(raw["finding"]),
+            min_hours=raw.get("min_hours"),
+            max_hours=raw.get("max_hours"),
+            min_severity=raw.get("min_severity"),
+            onset=onset_value,
+        )
+    raise CriterionError(f"{where}: unknown criterion keys {sorted(keys)}")
+
+
+def to_data(criterion: Criterion) -> Any:
+    """The YAML form of a criterion (inverse of :func:`parse`)."""
+    match criterion:
+        case Present(finding):
+            return finding
+        case All(parts):
+            return {"all": [to_data(p) for p in parts]}
+        case Any_(parts):
+            return {"any": [to_data(p) for p in parts]}
+        case NoneOf(parts):
+            return {"none": [to_data(p) for p in parts]}
+        case AtLeast(count, parts):
+            return {"at_least": count, "of": [to_data(p) for p in parts]}
+        case AgeRange(lo, hi, if_unknown):
+            age = {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
+            return _with_flag({"age": age}, if_unknown)
+        case SexIs(sex, if_unknown):
+            return _with_flag({"sex": sex.value}, if_unknown)
+        case PregnantIs(pregnant, if_unknown):
+            return _with_flag({"pregnant": pregnant}, if_unknown)
+        case FindingWith(finding, min_hours, max_hours, min_severity, onset):
+            out: dict[str, Any] = {"finding": finding}
+            for key, value in (
+                ("min_hours", min_hours),
+                ("max_hours", max_hours),
+                ("min_severity", min_severity),
+                ("onset", onset.value if onset else None),
+            ):
+                if value is not None:
+                    out[key] = value
+            return out
+    raise TypeError(f"not a criterion: {criterion!r}")
+
+
+def holds(criterion: Criterion, facts: PatientFacts) -> bool:
+    """Whether the criterion is satisfied by what the patient has reported."""
+    match criterion:
+        case Present(finding):
+            return facts.is_present(finding)
+        case All(parts):
+            return all(holds(p, facts) for p in parts)
+        case Any_(parts):
+            return any(holds(p, facts) for p in parts)
+        case NoneOf(parts):
+            return not any(holds(p, facts) for p in parts)
+        case AtLeast(count, parts):
+            return sum(holds(p, facts) for p in parts) >= count
+        case AgeRange(lo, hi, if_unknown):
+            age = facts.age_years
+            if age is None:
+                return if_unknown
+            return (lo is None or age >= lo) and (hi is None or age < hi)
+        case SexIs(sex, if_unknown):
+            return if_unknown if facts.sex is None else facts.sex == sex
+        case PregnantIs(pregnant, if_unknown):
+            return if_unknown if facts.pregnant is None else facts.pregnant == pregnant
+        case FindingWith(finding, min_hours, max_hours, min_severity, onset):
+            obs = facts.findings.get(finding)
+            if obs is None or obs.present is not True:
+                return False
+            if min_hours is not None and (
+                obs.duration_hours is None or obs.duration_hours < min_hours
+            ):
+                return False
+            if max_hours is not None and (
+                obs.duration_hours is None or obs.duration_hours > max_hours
+            ):
+                return False
+            if min_severity is not None and (obs.severity is None or obs.severity < min_severity):
+                return False
+            return onset is None or obs.onset == onset
+    raise TypeError(f"not a criterion: {criterion!r}")
+
+
+def finding_ids(criterion: Criterion) -> Iterator[str]:
+    """Every finding id the criterion mentions (for validation and question choice)."""
+    match criterion:
+        case Present(finding) | FindingWith(finding=finding):
+            yield finding
+        case All(parts) | Any_(parts) | NoneOf(parts) | AtLeast(parts=parts):
+            for part in parts:
+                yield from finding_ids(part)
+        case _:
+            return
+
+
+def _parse_list(raw: Any, where: str) -> tuple[Criterion, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise CriterionError(f"{where}: expected a non-empty list")
+    return tuple(parse(item, f"{where}[{i}]") for i, item in enumerate(raw))
+
+
+def _only(keys: set[str], allowed: set[str], where: str) -> None:
+    extra = keys - allowed
+    if extra:
+        raise CriterionError(f"{where}: unexpected keys {sorted(extra)}")
+
+
+def _flag(raw: Mapping[str, Any], where: str) -> bool:
+    value = raw.get("if_unknown", False)
+    if not isinstance(value, bool):
+        raise CriterionError(f"{where}: if_unknown must be true or false")
+    return value
+
+
+def _with_flag(data: dict[str, Any], if_unknown: bool) -> dict[str, Any]:
+    if if_unknown:
+        data["if_unknown"] = True
+    return data

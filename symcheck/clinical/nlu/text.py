@@ -1,0 +1,81 @@
+"""Text normalisation and tokenisation shared by every matcher.
+
+Phrases from the knowledge base and patient messages go through the same steps, so
+"Can't breathe!!" and the synonym "cant breathe" meet as the same tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[.,;:!?()/-]")
+_PUNCT = frozenset(".,;:!?()/-")
+# Words whose final "s" is not a plural.
+_KEEP_S = frozenset(
+    {
+        "is",
+        "was",
+        "has",
+        "does",
+        "this",
+        "yes",
+        "its",
+        "us",
+        "less",
+        "always",
+        "days",
+        "hours",
+        "weeks",
+        "months",
+        "years",
+        "minutes",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # normalised form used for matching
+    start: int  # character offsets in the normalised string
+    end: int
+
+    @property
+    def is_punct(self) -> bool:
+        return self.text in _PUNCT
+
+
+def normalise(text: str) -> str:
+    """Lowercase, NFKC, straight apostrophes removed inside words ("can't" -> "cant")."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text).replace("'", " ")
+
+
+def stem(word: str) -> str:
+    """A deliberately tiny stemmer, applied alike to phrases and messages.
+
+    Drops a plural "-s" and then a final "-e", so "headaches", "headache" and "aches"/"ache"
+    meet ("headach", "ach"); "-ies" becomes "-y". Stems are match keys, not words.
+    """
+    if len(word) <= 3 or word in _KEEP_S or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of the normalised text; words are stemmed, punctuation kept for scoping."""
+    norm = normalise(text)
+    return [Token(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """The token tuple a phrase matches on (punctuation dropped)."""
+    return tuple(t.text for t in tokenize(phrase) if not t.is_punct)

@@ -1,0 +1,110 @@
+"""One typed settings object, read from the environment (``SYMCHECK_*`` and ``DATABASE_URL``).
+
+Secrets come only from the environment. Outside development, missing or weak secrets are
+refused at start-up. Build it with :func:`get_settings` (cached) or ``Settings()`` in tests.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """The configuration is unsafe or incomplete."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SYMCHECK_", extra="ignore", frozen=True)
+
+    env: Environment = Environment.DEVELOPMENT
+
+    # Storage
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'symcheck.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "SYMCHECK_DATABASE_URL"),
+    )
+    # Fernet keys, comma-separated; the first encrypts, all decrypt (key rotation).
+    encryption_keys: SecretStr | None = None
+
+    # Rasa (REST channel behind a token) and the action server
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: SecretStr | None = None
+    rasa_timeout_seconds: float = 20.0
+    action_host: str = "127.0.0.1"
+    action_port: int = 5055
+    action_token: SecretStr | None = None
+
+    # Gateway
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None  # how patients and clinicians reach the gateway
+    cookie_secure: bool | None = None  # defaults to True outside development
+    allowed_origins: str = ""  # comma-separated origins allowed to call the web API (CORS)
+
+    # The clinic
+    clinic_name: str = "the clinic"
+    emergency_number: str = "112"
+    max_message_chars: int = Field(default=1000, ge=50, le=10000)
+
+    # Clinical content
+    kb_dir: Path = REPO_ROOT / "knowledge_base"
+    rules_dir: Path = REPO_ROOT / "triage_rules"
+    max_questions: int = Field(default=15, ge=1, le=60)
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env is Environment.PRODUCTION:
+            missing = [
+                name
+                for name in ("encryption_keys", "rasa_token", "action_token")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                names = ", ".join(f"SYMCHECK_{m.upper()}" for m in missing)
+                raise SettingsError(f"production needs {names} set in the environment")
+            for name in ("rasa_token", "action_token"):
+                secret = getattr(self, name)
+                if secret is not None and len(secret.get_secret_value()) < 24:
+                    raise SettingsError(f"SYMCHECK_{name.upper()} must be at least 24 characters")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is not Environment.PRODUCTION
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
+    def require(self, name: str) -> str:
+        """A secret's value, or a clear error naming the variable to set."""
+        value = getattr(self, name)
+        if value is None:
+            raise SettingsError(f"set SYMCHECK_{name.upper()} in the environment")
+        return str(value.get_secret_value() if isinstance(value, SecretStr) else value)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
