@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite (what `make test` runs after setup and training). Every section runs;
+# the exit code is non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
+failed=()
+
+section() {  # name command...
+  local name="$1"; shift
+  echo
+  echo "==> $name"
+  if "$@"; then echo "==> $name: ok"; else echo "==> $name: FAILED"; failed+=("$name"); fi
+}
+
+section "ruff" bash -c '.venv/bin/ruff check . && .venv/bin/ruff format --check .'
+section "rasa data validate" .venv-rasa/bin/rasa data validate --config config.yml \
+  --domain bot/domain.yml --data nlu_data stories --fail-on-warnings
+section "rasa conversation tests" .venv-rasa/bin/rasa test --model models/symcheck.tar.gz \
+  --stories tests/rasa --config config.yml --domain bot/domain.yml --fail-on-prediction-errors \
+  --out var/rasa-test-results
+section "rasa_addons tests (Python 3.10)" env PYTHONPATH=. .venv-rasa/bin/python -m pytest \
+  tests/rasa_addons --confcutdir=tests/rasa_addons -p no:cacheprovider -q
+section "tests (Python 3.11)" .venv/bin/python -m pytest -q
+
+echo
+if [ ${#failed[@]} -eq 0 ]; then
+  echo "All test sections passed."
+else
+  echo "FAILED sections: ${failed[*]}"
+  exit 1
+fi
