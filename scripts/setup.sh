@@ -29,5 +29,5 @@ ensure_venv() {  # dir python-version lockfile extra-install-command...
 }
 
 ensure_venv .venv 3.11 requirements/app.lock \
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  env PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 ensure_venv .venv-rasa 3.10 requirements/rasa.lock true
