@@ -35,7 +35,7 @@ format: setup
 	@.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
 bench: train
-	@.venv/bin/python benchmarks/turn_latency.py
+	@.venv/bin/python -m benchmarks.turn_latency
 
 clean:
 	rm -rf models var .pytest_cache .ruff_cache

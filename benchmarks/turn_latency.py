@@ -10,7 +10,7 @@ Both are measured in the same run (these machines are noisy; compare the ratio):
 
 Memory is the resident set size of each process (with children) after the run.
 
-Usage: ``.venv/bin/python benchmarks/turn_latency.py [--conversations 20]`` (``make bench``).
+Usage: ``.venv/bin/python -m benchmarks.turn_latency [--conversations 20]`` (``make bench``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +33,7 @@ import psutil
 
 from symcheck.settings import REPO_ROOT
 from symcheck.stack import Ports, Stack, base_environment, free_port, new_secrets
+from tests.auxil.web_patient import WebPatient, interview
 
 BENCH_DIR = REPO_ROOT / "var" / "bench"
 RASA = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -114,15 +115,6 @@ def bare_rasa(project: Path) -> Iterator[tuple[str, int]]:
         log.close()
 
 
-def time_turns(send: Callable[[], None], count: int) -> list[float]:
-    out = []
-    for _ in range(count):
-        start = time.perf_counter()
-        send()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def bench_bare(url: str, conversations: int) -> list[float]:
     latencies: list[float] = []
     with httpx.Client(timeout=30) as client:
@@ -138,43 +130,33 @@ def bench_bare(url: str, conversations: int) -> list[float]:
     return latencies
 
 
-def patient_answer(messages: list[dict[str, object]], turn: int) -> str | None:
-    """What the simulated patient says next, or None when the assessment is over."""
-    text = " ".join(str(m.get("text", "")) for m in messages).lower()
-    payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]  # type: ignore[attr-defined]
-    if "how old" in text:
-        return "34"
-    if "/affirm" in payloads and ("talk to a clinician" in text or "speak to" in text):
-        return None  # the result, with the offer of a clinician: done
-    if payloads:
-        return str(payloads[turn % 2 and -1 or 0]) if "/deny" not in payloads else "/deny"
-    if turn > 30:
-        return None
-    return "no"
-
-
 def bench_stack(stack_url: str, conversations: int) -> tuple[list[float], list[int]]:
+    """Whole interviews by a simulated patient; the latency of every turn."""
     latencies: list[float] = []
     turns_per_conversation: list[int] = []
-    with httpx.Client(timeout=60) as client:
+    with httpx.Client(base_url=stack_url, timeout=60) as client:
         for i in range(conversations):
-            conversation_id = None
-            text: str | None = PATIENT_OPENINGS[i % len(PATIENT_OPENINGS)]
-            turns = 0
-            while text is not None and turns < 40:
-                start = time.perf_counter()
-                response = client.post(
-                    f"{stack_url}/api/web/messages",
-                    json={"conversation_id": conversation_id, "text": text},
-                )
-                latencies.append((time.perf_counter() - start) * 1000)
-                response.raise_for_status()
-                body = response.json()
-                conversation_id = body["conversation_id"]
-                turns += 1
-                text = patient_answer(body["messages"], turns)
-            turns_per_conversation.append(turns)
+            patient = TimedPatient(client)
+            interview(patient, PATIENT_OPENINGS[i % len(PATIENT_OPENINGS)], age="34")
+            latencies += patient.latencies
+            turns_per_conversation.append(len(patient.latencies))
     return latencies, turns_per_conversation
+
+
+class TimedPatient(WebPatient):
+    """A simulated web-chat patient that records how long each turn takes."""
+
+    latencies: list[float]
+
+    def __init__(self, client: httpx.Client) -> None:
+        super().__init__(client)
+        self.latencies = []
+
+    def say(self, text: str) -> list[dict[str, object]]:
+        start = time.perf_counter()
+        messages = super().say(text)
+        self.latencies.append((time.perf_counter() - start) * 1000)
+        return messages
 
 
 def main() -> int:

@@ -17,7 +17,8 @@ section "ruff" bash -c '.venv/bin/ruff check . && .venv/bin/ruff format --check 
 section "rasa data validate" .venv-rasa/bin/rasa data validate --config config.yml \
   --domain bot/domain.yml --data nlu_data stories --fail-on-warnings
 section "rasa conversation tests" .venv-rasa/bin/rasa test --model models/symcheck.tar.gz \
-  --stories tests/rasa --config config.yml --domain bot/domain.yml --fail-on-prediction-errors \
+  --stories tests/rasa --nlu tests/rasa/nlu --config config.yml --domain bot/domain.yml \
+  --fail-on-prediction-errors \
   --out var/rasa-test-results
 section "rasa_addons tests (Python 3.10)" env PYTHONPATH=. .venv-rasa/bin/python -m pytest \
   tests/rasa_addons --confcutdir=tests/rasa_addons -p no:cacheprovider -q

@@ -232,6 +232,21 @@ class Stack:
             f"{self.log_tail(service.name)}"
         )
 
+    def kill(self, name: str) -> None:
+        """Stop one process abruptly (SIGKILL), as a crash would (for failure tests)."""
+        proc = self._procs[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    def restart(self, name: str, timeout: float = 120.0) -> None:
+        """Start one (stopped or killed) process again and wait until it is healthy."""
+        service = next(s for s in self.services() if s.name == name)
+        if self._procs[name].poll() is None:
+            self.kill(name)
+        self._spawn(service)
+        self._wait_healthy(service, time.monotonic() + timeout)
+
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.log_dir / f"{name}.log"
         if not path.exists():

@@ -18,6 +18,9 @@ from symcheck.stack import RASA_MODEL, Ports, Stack, base_environment, new_secre
 collect_ignore = ["rasa_addons"]
 
 DEMO_EMAIL = "demo@clinic.local"
+# Not the default, so tests prove the configured number reaches the patient.
+EMERGENCY_NUMBER = "999"
+CLINIC_NAME = "Riverside Clinic"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,14 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     database_url = f"sqlite:///{tmp / 'symcheck.db'}"
     secrets = new_secrets()
     env = base_environment(
-        REPO_ROOT, {**secrets, "DATABASE_URL": database_url, "SYMCHECK_ENV": "test"}
+        REPO_ROOT,
+        {
+            **secrets,
+            "DATABASE_URL": database_url,
+            "SYMCHECK_ENV": "test",
+            "SYMCHECK_EMERGENCY_NUMBER": EMERGENCY_NUMBER,
+            "SYMCHECK_CLINIC_NAME": CLINIC_NAME,
+        },
     )
     symcheck = str(REPO_ROOT / ".venv" / "bin" / "symcheck")
     for argv in ([symcheck, "db", "upgrade"], [symcheck, "clinician", "ensure-demo"]):

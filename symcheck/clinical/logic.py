@@ -21,6 +21,7 @@ by :func:`holds`, a pure function of the criterion and the patient's facts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -92,9 +93,7 @@ Criterion = Present | All | Any_ | NoneOf | AtLeast | AgeRange | SexIs | Pregnan
 def parse(raw: Any, where: str = "criterion") -> Criterion:
     """Parse a criterion from its YAML form, rejecting anything unexpected."""
     if isinstance(raw, str):
-        if not raw.strip():
-            raise CriterionError(f"{where}: empty finding id")
-        return Present(raw.strip())
+        return Present(_finding_id(raw, where))
     if not isinstance(raw, Mapping):
         raise CriterionError(f"{where}: expected a finding id or a mapping, got {raw!r}")
     keys = set(raw)
@@ -143,11 +142,22 @@ def parse(raw: Any, where: str = "criterion") -> Criterion:
             onset_value = Onset(onset) if onset is not None else None
         except ValueError as exc:
             raise CriterionError(f"{where}: onset must be 'sudden' or 'gradual'") from exc
+        min_hours = _hours(raw.get("min_hours"), "min_hours", where)
+        max_hours = _hours(raw.get("max_hours"), "max_hours", where)
+        if min_hours is not None and max_hours is not None and min_hours > max_hours:
+            raise CriterionError(f"{where}: min_hours must not exceed max_hours")
+        min_severity = raw.get("min_severity")
+        if min_severity is not None and (
+            not isinstance(min_severity, int)
+            or isinstance(min_severity, bool)
+            or not 0 <= min_severity <= 10
+        ):
+            raise CriterionError(f"{where}: min_severity must be an integer from 0 to 10")
         return FindingWith(
-            finding=str(raw["finding"]),
-            min_hours=raw.get("min_hours"),
-            max_hours=raw.get("max_hours"),
-            min_severity=raw.get("min_severity"),
+            finding=_finding_id(raw["finding"], where),
+            min_hours=min_hours,
+            max_hours=max_hours,
+            min_severity=min_severity,
             onset=onset_value,
         )
     raise CriterionError(f"{where}: unknown criterion keys {sorted(keys)}")
@@ -237,6 +247,26 @@ def finding_ids(criterion: Criterion) -> Iterator[str]:
                 yield from finding_ids(part)
         case _:
             return
+
+
+_FINDING_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _finding_id(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise CriterionError(f"{where}: expected a finding id, got {raw!r}")
+    value = raw.strip()
+    if not _FINDING_ID.match(value):
+        raise CriterionError(f"{where}: {value!r} is not a finding id (lowercase snake_case)")
+    return value
+
+
+def _hours(value: Any, key: str, where: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        raise CriterionError(f"{where}: {key} must be a non-negative number of hours")
+    return float(value)
 
 
 def _parse_list(raw: Any, where: str) -> tuple[Criterion, ...]:

@@ -42,11 +42,19 @@ def check_message(
     already_fired: Collection[str] = (),
     today: date | None = None,
 ) -> SafetyCheck:
-    """Merge what ``text`` says into ``facts`` and evaluate every red-flag rule."""
+    """Merge what ``text`` says into ``facts`` and evaluate every red-flag rule.
+
+    Demographics read from free text only fill what is not known yet ("my husband's face has
+    dropped" must not overwrite an age or sex the patient already gave), except that a
+    statement of pregnancy always counts: wrongly assuming pregnancy over-triages, missing it
+    under-triages.
+    """
     extraction = extractor.extract(text, today=today)
     demo = extraction.demographics
     updated = facts.with_observations(extraction.observations).with_demographics(
-        age_years=demo.age_years, sex=demo.sex, pregnant=demo.pregnant
+        age_years=demo.age_years if facts.age_years is None else None,
+        sex=demo.sex if facts.sex is None else None,
+        pregnant=demo.pregnant if facts.pregnant is None or demo.pregnant else None,
     )
     return check_facts(updated, rules, already_fired, extraction)
 

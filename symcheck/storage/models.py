@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -136,9 +137,22 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
 
+OPEN_CASE_STATUSES = (CaseStatus.WAITING.value, CaseStatus.ACTIVE.value)
+
+
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_queue", "status", "urgency", "waiting_since"),)
+    __table_args__ = (
+        Index("ix_cases_queue", "status", "urgency", "waiting_since"),
+        # At most one open (waiting or active) case per conversation.
+        Index(
+            "uq_cases_one_open_per_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status != 'resolved'"),
+            postgresql_where=text("status != 'resolved'"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     conversation_id: Mapped[uuid.UUID] = mapped_column(
@@ -159,6 +173,8 @@ class Case(Base):
         ForeignKey("clinicians.id", ondelete="SET NULL")
     )
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the patient was told "a clinician will reply here" (sent once per waiting case).
+    waiting_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="cases")

@@ -90,6 +90,9 @@ def _check(kb: KnowledgeBase) -> Iterator[str]:
             other = seen.setdefault(phrase, finding.id)
             if other != finding.id:
                 yield f"phrase {phrase!r} is used by both {other!r} and {finding.id!r}"
+    for phrase in kb.info.ignored_phrases:
+        if phrase in seen:
+            yield f"ignored phrase {phrase!r} is also a phrase of {seen[phrase]!r}"
     for key, condition in kb.conditions.items():
         if key != condition.id:
             yield f"condition key {key!r} does not match its id {condition.id!r}"

@@ -2,11 +2,13 @@
 
 Layout (``knowledge_base/`` at the repository root)::
 
-    kb.yml                  version, title, attribution
-    findings/<system>.yml   {source: default source, findings: [Finding, ...]}
-    conditions/<system>.yml {conditions: [Condition, ...]}
+    kb.yml                  version, title, attribution, ignored_phrases
+    findings/<system>.yml   {system, source: default source, findings: [Finding, ...]}
+    conditions/<system>.yml {system, conditions: [Condition, ...]}
 
-Files are read in sorted order so loading is deterministic. Any error names the file and entry.
+``system`` and ``source`` at the top of a file are defaults for its entries (an entry may
+still name its own). Files are read in sorted order so loading is deterministic. Any error
+names the file and entry.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from pydantic import ValidationError
 from symcheck.clinical.knowledge.base import KnowledgeBase, KnowledgeBaseError
 from symcheck.clinical.knowledge.models import Condition, Finding, KnowledgeBaseInfo
 
+# The C loader when PyYAML was built with libyaml (much faster); both are safe loaders.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def default_kb_dir() -> Path:
     """``knowledge_base/`` next to the package (the repository checkout)."""
@@ -29,16 +34,18 @@ def default_kb_dir() -> Path:
 def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     """Read, validate and cross-check every knowledge-base file under ``directory``."""
     root = directory or default_kb_dir()
-    info = KnowledgeBaseInfo.model_validate(_read(root / "kb.yml"))
+    info_path = root / "kb.yml"
+    try:
+        info = KnowledgeBaseInfo.model_validate(_read(info_path))
+    except ValidationError as exc:
+        raise KnowledgeBaseError(f"{info_path.name}: {exc}") from exc
     findings: dict[str, Finding] = {}
     for path in sorted((root / "findings").glob("*.yml")):
         data = _read(path)
-        _only_keys(data, {"source", "findings"}, path)
-        default_source = data.get("source")
-        for i, raw in enumerate(data.get("findings") or []):
-            if isinstance(raw, dict) and default_source and not raw.get("source"):
-                raw = {**raw, "source": default_source}
-            finding = _validate(Finding, raw, path, i)
+        _only_keys(data, {"system", "source", "findings"}, path)
+        defaults = {k: data[k] for k in ("system", "source") if data.get(k)}
+        for i, raw in enumerate(_entries(data, "findings", path)):
+            finding = _validate(Finding, _with_defaults(raw, defaults), path, i)
             if finding.source is None and finding.rationale is None:
                 raise KnowledgeBaseError(f"{path.name}[{i}] {finding.id}: no source or rationale")
             if finding.id in findings:
@@ -47,23 +54,40 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     conditions: dict[str, Condition] = {}
     for path in sorted((root / "conditions").glob("*.yml")):
         data = _read(path)
-        _only_keys(data, {"conditions"}, path)
-        for i, raw in enumerate(data.get("conditions") or []):
-            condition = _validate(Condition, raw, path, i)
+        _only_keys(data, {"system", "conditions"}, path)
+        defaults = {k: data[k] for k in ("system",) if data.get(k)}
+        for i, raw in enumerate(_entries(data, "conditions", path)):
+            condition = _validate(Condition, _with_defaults(raw, defaults), path, i)
             if condition.id in conditions:
                 raise KnowledgeBaseError(f"{path.name}: duplicate condition id {condition.id!r}")
             conditions[condition.id] = condition
-    return KnowledgeBase(info=info, findings=findings, conditions=conditions)
+    try:
+        return KnowledgeBase(info=info, findings=findings, conditions=conditions)
+    except KnowledgeBaseError as exc:
+        raise KnowledgeBaseError(f"{root}: {exc}") from exc
 
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (safe)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
         raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
     return data
+
+
+def _entries(data: dict[str, Any], key: str, path: Path) -> list[Any]:
+    entries = data.get(key) or []
+    if not isinstance(entries, list):
+        raise KnowledgeBaseError(f"{path.name}: '{key}' must be a list")
+    return entries
+
+
+def _with_defaults(raw: Any, defaults: dict[str, Any]) -> Any:
+    if not isinstance(raw, dict):
+        return raw
+    return {**defaults, **{k: v for k, v in raw.items() if v is not None or k not in defaults}}
 
 
 def _only_keys(data: dict[str, Any], allowed: set[str], path: Path) -> None:

@@ -106,8 +106,11 @@ class Finding(_Strict):
         cleaned = tuple(v.strip().lower() for v in value)
         if any(not v for v in cleaned):
             raise ValueError("phrases must not be empty")
-        if len(set(cleaned)) != len(cleaned):
-            raise ValueError("duplicate phrase")
+        seen: set[str] = set()
+        for phrase in cleaned:
+            if phrase in seen:
+                raise ValueError(f"duplicate phrase {phrase!r}")
+            seen.add(phrase)
         return cleaned
 
 
@@ -218,8 +221,23 @@ class Condition(_Strict):
 
 
 class KnowledgeBaseInfo(_Strict):
-    """``knowledge_base/kb.yml``: the version and provenance of the content as a whole."""
+    """``knowledge_base/kb.yml``: the version and provenance of the content as a whole.
+
+    Attributes:
+        ignored_phrases: lay phrases that contain a finding's words but do not report it
+            ("fit and well" is not a seizure, "normal temperature" is not a fever); the
+            extractor consumes them so no finding is matched inside.
+    """
 
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    title: str
+    title: str = Field(min_length=3)
     attribution: tuple[str, ...] = ()
+    ignored_phrases: tuple[str, ...] = ()
+
+    @field_validator("ignored_phrases")
+    @classmethod
+    def _lowercase_phrases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(v.strip().lower() for v in value)
+        if any(not v for v in cleaned) or len(set(cleaned)) != len(cleaned):
+            raise ValueError("ignored phrases must be non-empty and unique")
+        return cleaned

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from symcheck.clinical.patient import Onset
 
@@ -46,12 +47,12 @@ _NUM = (
     r"|six|seven|eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(minute|min|hour|hr|day|night|week|wk|month|year|yr)s?"
-_AMOUNT = re.compile(rf"\b{_NUM}\s*{_UNIT}\b")
+_AMOUNT = re.compile(rf"\b{_NUM}\s*-?\s*{_UNIT}\b(?!\s*-?\s*(?:old|pregnant|gestation))")
 _FIXED = [
     (re.compile(r"\b(since|from) (this morning|earlier today|today)\b"), 6.0),
     (re.compile(r"\b(since )?(last night|yesterday evening|overnight)\b"), 12.0),
-    (re.compile(r"\b(since )?yesterday\b"), 24.0),
     (re.compile(r"\b(since )?(the )?day before yesterday\b"), 48.0),
+    (re.compile(r"\b(since )?yesterday\b"), 24.0),
     (re.compile(r"\b(since )?last week\b"), 168.0),
     (re.compile(r"\b(since )?last month\b"), 730.0),
     (re.compile(r"\bfor (ages|months)\b"), 2190.0),
@@ -73,53 +74,95 @@ _SEVERITY_WORDS = [
         ),
         10,
     ),
-    (re.compile(r"\b(excruciating|unbearable|agony|agonising|agonizing|the worst)\b"), 9),
-    (re.compile(r"\b(severe|really bad|very bad|terrible|awful|intense|extreme)\b"), 8),
+    (
+        re.compile(
+            r"\b(excruciating|unbearable|agony|agonising|agonizing|the worst|crippling|"
+            r"worst pain|screaming in pain|cant bear it|can not bear it)\b"
+        ),
+        9,
+    ),
+    (
+        re.compile(
+            r"\b(severe|severely|really bad|very bad|so bad|terrible|awful|intense|extreme|"
+            r"horrendous|killing me|really painful|very painful|really sore|very sore|"
+            r"really really|bad pain|really hurts|hurts a lot|hurts so much|hurting so much|"
+            r"really hurting)\b"
+        ),
+        8,
+    ),
     (re.compile(r"\b(moderate|quite bad|pretty bad)\b"), 5),
     (re.compile(r"\b(mild|slight|a bit of|a little|minor)\b"), 3),
 ]
 _SUDDEN = re.compile(
     r"\b(sudden|suddenly|all of a sudden|out of nowhere|out of the blue|came on fast|"
-    r"all at once|thunderclap|within seconds|in seconds|like being hit)\b"
+    r"all at once|thunderclap|within seconds|in seconds|like being hit|came on fast|"
+    r"came on quickly|came on instantly|instantly|in an instant|in a split second|"
+    r"explosive|like a bomb|just came on|out of the blue)\b"
 )
 _GRADUAL = re.compile(
     r"\b(gradual|gradually|slowly|bit by bit|over (several|a few) (days|weeks))\b"
 )
 
 
-def duration_hours(clause: str, today: date | None = None) -> float | None:
-    """How long something has lasted, from a normalised clause, in hours; ``None`` if unsaid."""
-    match = _AMOUNT.search(clause)
-    if match:
+Span = tuple[int, int, Any]
+
+
+def durations(clause: str, today: date | None = None) -> list[Span]:
+    """Every duration said in a normalised clause: ``(start, end, hours)`` character spans."""
+    spans: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for match in _AMOUNT.finditer(clause):
         raw, unit = match.group(1), match.group(2)
         count = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS.get(raw, 1))
-        return count * _UNIT_HOURS[unit]
+        spans.append((match.start(), match.end(), count * _UNIT_HOURS[unit]))
+        taken.append((match.start(), match.end()))
     for pattern, hours in _FIXED:
-        if pattern.search(clause):
-            return hours
-    weekday = _SINCE_WEEKDAY.search(clause)
-    if weekday:
+        for match in pattern.finditer(clause):
+            if not any(a <= match.start() < b or a < match.end() <= b for a, b in taken):
+                spans.append((match.start(), match.end(), hours))
+                taken.append((match.start(), match.end()))
+    for match in _SINCE_WEEKDAY.finditer(clause):
         if today is None:
-            return 96.0  # "since <weekday>": somewhere in the last week; take the middle
-        days = (today.weekday() - _WEEKDAYS.index(weekday.group(1))) % 7 or 7
-        return days * 24.0
-    return None
+            hours = 96.0  # "since <weekday>": somewhere in the last week; take the middle
+        else:
+            days = (today.weekday() - _WEEKDAYS.index(match.group(1))) % 7 or 7
+            hours = days * 24.0
+        spans.append((match.start(), match.end(), hours))
+    return sorted(spans, key=lambda s: s[0])
+
+
+def severities(clause: str) -> list[Span]:
+    """Every severity said in a normalised clause: ``(start, end, 0-10)`` spans."""
+    spans: list[Span] = [
+        (m.start(), m.end(), min(int(m.group(1)), 10)) for m in _SCALE.finditer(clause)
+    ]
+    for pattern, value in _SEVERITY_WORDS:
+        for match in pattern.finditer(clause):
+            if not any(s <= match.start() < e for s, e, _ in spans):
+                spans.append((match.start(), match.end(), value))
+    return sorted(spans, key=lambda s: s[0])
+
+
+def onsets(clause: str) -> list[Span]:
+    """Every onset said in a normalised clause: ``(start, end, Onset)`` spans."""
+    spans: list[Span] = [(m.start(), m.end(), Onset.SUDDEN) for m in _SUDDEN.finditer(clause)]
+    spans += [(m.start(), m.end(), Onset.GRADUAL) for m in _GRADUAL.finditer(clause)]
+    return sorted(spans, key=lambda s: s[0])
+
+
+def duration_hours(clause: str, today: date | None = None) -> float | None:
+    """How long something has lasted, from a normalised clause, in hours; ``None`` if unsaid."""
+    found = durations(clause, today)
+    return found[0][2] if found else None
 
 
 def severity(clause: str) -> int | None:
-    """Severity 0-10 from a normalised clause; ``None`` if unsaid."""
-    scale = _SCALE.search(clause)
-    if scale:
-        return min(int(scale.group(1)), 10)
-    for pattern, value in _SEVERITY_WORDS:
-        if pattern.search(clause):
-            return value
-    return None
+    """Severity 0-10 from a normalised clause (the first one said); ``None`` if unsaid."""
+    found = severities(clause)
+    return found[0][2] if found else None
 
 
 def onset(clause: str) -> Onset | None:
-    if _SUDDEN.search(clause):
-        return Onset.SUDDEN
-    if _GRADUAL.search(clause):
-        return Onset.GRADUAL
-    return None
+    """Sudden or gradual, from a normalised clause (the first one said); ``None`` if unsaid."""
+    found = onsets(clause)
+    return found[0][2] if found else None

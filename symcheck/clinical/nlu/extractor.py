@@ -2,30 +2,43 @@
 
 "my chest is kinda tight and i keep coughing, no fever tho" yields chest tightness and cough
 present, fever absent. The matcher indexes every synonym and misspelling in the knowledge base
-(normalised and stemmed as in :mod:`symcheck.clinical.nlu.text`), takes the longest match at
-each position, then scopes NegEx-style triggers over the remaining tokens:
+(normalised and stemmed as in :mod:`symcheck.clinical.nlu.text`, articles and possessives
+dropped), takes the longest match at each position, then scopes NegEx-style triggers over the
+remaining tokens:
 
 - a pre-negation ("no", "not", "don't have", "denies", "without") negates findings after it
-  until a terminator ("but", "however", sentence punctuation, a comma) or 6 tokens;
-- a post-negation ("fever: no", "the rash has gone") negates the finding just before it;
+  until a terminator ("but", "however", sentence punctuation, a comma, a new subject such as
+  "I" or "my") or 6 tokens;
+- a post-negation ("fever: no", "rash - none") negates the finding just before it, only when
+  it closes the clause, so "chest pain no fever" keeps the chest pain;
 - an uncertainty trigger ("not sure if", "maybe", "might have") makes it unsure (``None``);
-- pseudo-triggers ("can't stop", "won't go away", "not getting better") are not negations.
+- pseudo-triggers ("can't stop", "won't go away", "not getting better", "paracetamol didn't
+  help") are not negations, and "never had a headache like this" reports a headache.
 
-Phrases that contain a negation word ("can't breathe") are matched as findings first, so
-their words never act as triggers. Duration, severity and onset in the same clause attach to
-the findings of that clause. Reported findings imply their more general parents.
+Safety choices: a symptom that has since gone ("the numbness went away") is still reported
+(transient stroke signs matter); when one message mentions a finding several times, present
+wins over unsure, and unsure over absent. Phrases that contain a negation word ("can't
+breathe", "no wet nappies") are matched as findings first, so their words never act as
+triggers; ``ignored_phrases`` in the knowledge base ("fit and well") consume their words
+without reporting anything. A stated temperature ("temp 39.2", "38.5 degrees", "102F") reports
+fever present (or absent when normal). Duration, severity and onset attach to the findings of
+the same sentence, each taking the nearest expression. Reported findings imply their parents.
+A long word one letter away from a one-word phrase is read as that phrase ("diarrheoa"),
+except for everyday words listed in ``_NOT_TYPOS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.nlu import attributes
 from symcheck.clinical.nlu.demographics import Demographics, extract_demographics
-from symcheck.clinical.nlu.text import Token, normalise, phrase_key, stem, tokenize
+from symcheck.clinical.nlu.text import FILLERS, Token, normalise, phrase_key, stem, tokenize
 from symcheck.clinical.patient import Observation
 
 _PRE_NEGATION = [
@@ -41,6 +54,7 @@ _PRE_NEGATION = [
     "free of",
     "no sign of",
     "no signs of",
+    "no longer",
     "dont have",
     "dont have any",
     "do not have",
@@ -65,23 +79,37 @@ _PRE_NEGATION = [
     "neither",
     "nothing like",
     "ruled out",
+    "not had",
+    "not got",
+    "dont think i have",
+    "dont think i",
+    "dont think im",
+    "dont think ive",
+    "do not think i have",
+    "dont believe i have",
+    "i havent",
+    "i have not",
+    "i dont have",
+    "i do not have",
+    "im not",
+    "i am not",
 ]
+# Only when they close the clause ("fever: no", "vomiting - none", "rash? no.").
 _POST_NEGATION = [
     "no",
     "none",
-    "gone",
-    "has gone",
-    "have gone",
-    "went away",
-    "has stopped",
-    "have stopped",
-    "resolved",
-    "is gone",
+    "nope",
     "not really",
     "not present",
     "absent",
+    "negative",
 ]
 _UNCERTAIN = [
+    "not sure if i have",
+    "not sure if i",
+    "not sure if im",
+    "not sure if its",
+    "not sure i have",
     "not sure if",
     "not sure whether",
     "not sure about",
@@ -93,15 +121,24 @@ _UNCERTAIN = [
     "might have",
     "might be",
     "may have",
+    "may be",
+    "could have",
     "possibly",
     "perhaps",
     "i think i might",
+    "i think i might have",
+    "i might have",
+    "i may have",
     "could be",
+    "dont know if i have",
+    "dont know if i",
+    "dont know if its",
     "dont know if",
     "do not know if",
     "dont know whether",
     "not too sure",
-    "kind of",
+    "wonder if",
+    "hard to tell if",
 ]
 _PSEUDO = [
     "cant stop",
@@ -111,26 +148,57 @@ _PSEUDO = [
     "doesnt stop",
     "not stop",
     "not stopping",
+    "hasnt stopped",
+    "havent stopped",
+    "not stopped",
     "wont go away",
     "not go away",
     "doesnt go away",
     "not going away",
     "not gone away",
+    "hasnt gone away",
     "not getting better",
     "not get better",
+    "isnt getting better",
     "not improving",
     "not better",
     "no better",
+    "not any better",
+    "no improvement",
     "not helping",
+    "not helped",
+    "isnt helping",
+    "hasnt helped",
+    "havent helped",
+    "didnt help",
+    "doesnt help",
+    "dont help",
+    "didnt work",
+    "doesnt work",
+    "not working",
+    "no relief",
+    "not easing",
+    "not settling",
     "not only",
+    "not just",
     "no idea",
     "not eating",
-    "not drinking",
-    "not sleeping",
+    "not sure what",
+    "not sure why",
+    "not sure how",
+    "dont know what",
+    "dont know why",
+    "dont know how",
+    "no idea what",
+    "no idea why",
+    "no one",
+    "no matter",
+    "not to mention",
+    "never had anything like",
+    "never felt anything like",
 ]
 _TERMINATORS = frozenset(
-    stem(word)
-    for word in {
+    {
         "but",
         "however",
         "although",
@@ -143,6 +211,14 @@ _TERMINATORS = frozenset(
         "which",
         "whereas",
         "still",
+        "because",
+        "cause",
+        "i",
+        "im",
+        "ive",
+        "id",
+        "my",
+        "now",
         ".",
         ";",
         "!",
@@ -154,7 +230,64 @@ _TERMINATORS = frozenset(
     }
 )
 _SENTENCE_END = frozenset({".", ";", "!", "?"})
+# Skipped in the second matching pass only ("feeling really down" -> "feeling down", "pain in
+# my left testicle" -> "pain in testicle"); the first pass keeps them, so "lower right abdomen"
+# and "very high temperature" match their own phrases.
+_INTENSIFIERS = frozenset(
+    {
+        "really",
+        "very",
+        "so",
+        "quite",
+        "pretty",
+        "extremely",
+        "super",
+        "terribly",
+        "awfully",
+        "bit",
+        "little",
+        "kinda",
+        "just",
+        "totally",
+        "completely",
+        "absolutely",
+        "constantly",
+        "always",
+        "still",
+        "also",
+        "too",
+        "suddenly",
+        "badly",
+        "kind",
+        "sort",
+        "left",
+        "right",
+        "both",
+    }
+)
+_CLAUSE_END = frozenset({".", ";", "!", "?", ",", ")", "and", "but"})
+_POST_GAP = frozenset({":", "-", "?", "="})
 _SCOPE = 6
+# "never had a headache like this": the finding is reported, with "never" about the past.
+_NEVER_LIKE_THIS = re.compile(
+    r"\bnever\b[^.;!?]*\b(like this|like that|like it|this bad|this severe|so bad|as bad|"
+    r"this painful|so painful|this intense|before like|anything like)\b"
+)
+# A stated body temperature: "temp 39.2", "temperature of 38.5", "39.5 degrees", "102f".
+_TEMP_CONTEXT = re.compile(
+    r"(?:\b(?:temp|temps|temperature|temperatures|fever|thermometer|reading|read)\b\D{0,25}?"
+    r"(\d{2,3}(?:\.\d)?)(?!\s*(?:days?|hours?|weeks?|years?|months?|%|kg|mins?|minutes?))\b)"
+    r"|(?:\b(\d{2,3}(?:\.\d)?)\s*(?:°|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b)"
+    r"|(?:\b(\d{2,3}(?:\.\d)?)\s*(c|f)\b)"
+)
+
+
+# A stated blood glucose: "blood sugar is 3.2", "sugars were 25", "glucose 54 mg/dl".
+_GLUCOSE = re.compile(
+    r"\b(?:blood sugars?|sugars?|sugar levels?|glucose|bm|bms|blood glucose)\b"
+    r"(?:\s+(?:levels?|reading|readings))?\s*(?:is|was|are|were|of|at|reading|reads|read|:|=)?"
+    r"\s*(?:only|just|about|around)?\s*(\d{1,3}(?:\.\d)?)\s*(mmol|mg)?"
+)
 
 
 @dataclass(frozen=True)
@@ -188,6 +321,12 @@ class Extraction:
         return bool(self.observations)
 
 
+_IGNORED = ""  # marker id for ignored phrases in the phrase index
+# Words that may only name a temperature reading ("temperature 36.8").
+_WEAK_FEVER = frozenset(" ".join(phrase_key(w)) for w in ("temperature", "temp", "temps"))
+_T = TypeVar("_T")
+
+
 class FindingExtractor:
     """Extracts findings from text using the knowledge base's lay phrases.
 
@@ -198,11 +337,23 @@ class FindingExtractor:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._phrases: dict[tuple[str, ...], str] = {}
+        for phrase in kb.info.ignored_phrases:
+            key = phrase_key(phrase)
+            if key:
+                self._phrases[key] = _IGNORED
         for phrase, fid in kb.phrases.items():
             key = phrase_key(phrase)
             if key:
                 self._phrases.setdefault(key, fid)
         self._max_len = max((len(k) for k in self._phrases), default=1)
+        owners: dict[str, set[str]] = {}
+        for key, fid in self._phrases.items():
+            for word in key:
+                owners.setdefault(word, set()).add(fid)
+        singles = {key[0]: fid for key, fid in self._phrases.items() if len(key) == 1 and fid}
+        self._typos = _TypoIndex(owners, singles)
+        self._fever = "fever" if "fever" in kb.findings else None
+        self._high_fever = "high_fever" if "high_fever" in kb.findings else None
         self._pre = _keys(_PRE_NEGATION)
         self._post = _keys(_POST_NEGATION)
         self._uncertain = _keys(_UNCERTAIN)
@@ -211,23 +362,35 @@ class FindingExtractor:
     def extract(self, text: str, today: date | None = None) -> Extraction:
         tokens = tokenize(text)
         words = [t.text for t in tokens]
-        mentions = self._match(words)
-        covered = {i for m in mentions for i in range(m[1], m[2])}
+        matches = self._match([self._typos.correct(w) for w in words])
+        covered = {i for _, start, end in matches for i in range(start, end)}
         triggers = self._triggers(words, covered)
         norm = normalise(text)
+        never_like_this = bool(_NEVER_LIKE_THIS.search(norm))
+        found = [(fid, start, end) for fid, start, end in matches if fid != _IGNORED]
+        sentences = [_sentence_span(tokens, start, end) for _, start, end in found]
+        duration = _nearest(
+            norm, tokens, found, sentences, lambda c: attributes.durations(c, today)
+        )
+        severity = _nearest(norm, tokens, found, sentences, attributes.severities)
+        onset = _nearest(norm, tokens, found, sentences, attributes.onsets)
         observations: dict[str, Observation] = {}
         result: list[Mention] = []
-        for fid, start, end in mentions:
-            present = _presence(start, end, words, triggers)
-            clause = _clause_text(norm, tokens, start, end)
+        for index, (fid, start, end) in enumerate(found):
+            present = _presence(start, end, words, triggers, never_like_this)
             obs = Observation(
                 present=present,
-                duration_hours=attributes.duration_hours(clause, today) if present else None,
-                severity=attributes.severity(clause) if present else None,
-                onset=attributes.onset(clause) if present else None,
+                duration_hours=duration[index] if present else None,
+                severity=severity[index] if present else None,
+                onset=onset[index] if present else None,
             )
             result.append(Mention(fid, " ".join(words[start:end]), start, end, present))
-            observations[fid] = observations[fid].merged_with(obs) if fid in observations else obs
+            observations[fid] = _merge(observations[fid], obs) if fid in observations else obs
+        fever_phrases = {m.phrase for m in result if m.finding_id == self._fever}
+        self._add_temperature(
+            norm, observations, bool(fever_phrases) and fever_phrases <= _WEAK_FEVER
+        )
+        self._add_glucose(norm, observations)
         return Extraction(
             observations=self.with_implications(observations),
             mentions=tuple(result),
@@ -237,31 +400,82 @@ class FindingExtractor:
     def with_implications(self, observations: Mapping[str, Observation]) -> dict[str, Observation]:
         """Add what the reported findings imply through the finding hierarchy.
 
-        A present child makes its ancestors present; an absent parent makes its descendants
-        absent. Explicit reports are never overwritten.
+        A present child makes its ancestors present, with its duration, severity and onset
+        ("crushing chest pain for 20 minutes" is chest pain for 20 minutes); an absent parent
+        makes its descendants absent. Explicit reports are never overwritten.
         """
         out = dict(observations)
         for fid, obs in observations.items():
+            if fid not in self._kb.findings:
+                continue
             if obs.present is True:
                 for ancestor in self._kb.ancestors_of(fid):
-                    out.setdefault(ancestor, Observation(present=True))
+                    out.setdefault(ancestor, obs)
             elif obs.present is False:
                 for descendant in self._kb.descendants_of(fid):
                     out.setdefault(descendant, Observation(present=False))
         return out
 
+    def _add_temperature(
+        self, norm: str, observations: dict[str, Observation], weak_only: bool
+    ) -> None:
+        """A stated temperature reading decides fever when the words did not say it."""
+        if self._fever is None:
+            return
+        celsius = _stated_temperature(norm)
+        if celsius is None:
+            return
+        fever = observations.get(self._fever)
+        if celsius < 37.5 and fever is not None and fever.present is True and weak_only:
+            fever = None  # "temperature 36.8": the word named the reading, not a fever
+            del observations[self._fever]
+        if celsius >= 38.0:
+            if fever is None or fever.present is not True:
+                observations[self._fever] = Observation(present=True)
+            if celsius >= 39.0 and self._high_fever and self._high_fever not in observations:
+                observations[self._high_fever] = Observation(present=True)
+        elif 35.0 <= celsius < 37.5 and fever is None:
+            observations[self._fever] = Observation(present=False)
+
+    def _add_glucose(self, norm: str, observations: dict[str, Observation]) -> None:
+        """A stated blood glucose reading reports low (< 4 mmol/L) or high (>= 15) sugar."""
+        for match in _GLUCOSE.finditer(norm):
+            value = float(match.group(1))
+            if match.group(2) == "mg" or value > 35:
+                value /= 18.0  # mg/dL to mmol/L
+            fid = "low_blood_sugar" if value < 4.0 else "high_blood_sugar" if value >= 15 else None
+            if fid and fid in self._kb.findings and fid not in observations:
+                observations[fid] = Observation(present=True)
+
     def _match(self, words: list[str]) -> list[tuple[str, int, int]]:
+        """Longest phrase match at each position, skipping fillers inside phrases.
+
+        Each position is tried twice: skipping fillers only, and also skipping intensifiers
+        and sides ("feeling really down" meets "feeling down", "pain in my left testicle"
+        meets "pain in testicle"). The match reaching furthest wins; on a tie the stricter
+        one does, so "very high temperature" keeps its own phrase.
+        """
+        strict = [w in FILLERS for w in words]
+        loose = [
+            w in FILLERS
+            or w in _INTENSIFIERS
+            or (w == "of" and i > 0 and words[i - 1] in ("kind", "sort"))
+            for i, w in enumerate(words)
+        ]
+        views = [_View(words, strict), _View(words, loose)]
         found: list[tuple[str, int, int]] = []
         i = 0
         while i < len(words):
-            for length in range(min(self._max_len, len(words) - i), 0, -1):
-                fid = self._phrases.get(tuple(words[i : i + length]))
-                if fid is not None:
-                    found.append((fid, i, i + length))
-                    i += length
-                    break
-            else:
+            best: tuple[str, int, int] | None = None
+            for view in views:
+                hit = view.longest(i, self._phrases, self._max_len)
+                if hit is not None and (best is None or hit[2] > best[2]):
+                    best = hit
+            if best is None:
                 i += 1
+                continue
+            found.append(best)
+            i = best[2]
         return found
 
     def _triggers(self, words: list[str], covered: set[int]) -> dict[int, tuple[str, int]]:
@@ -298,56 +512,357 @@ class FindingExtractor:
         return triggers
 
 
+class _TypoIndex:
+    """Corrects one-letter typos of long phrase words ("diarrheoa", "headahce").
+
+    Conservative on purpose: only words of 6+ letters that are not phrase words themselves,
+    corrected to a one-word phrase ("vomiting", "diarrhoea") of the same first letter one edit
+    away (insertion, deletion, substitution or swap), and never the everyday words in
+    ``_NOT_TYPOS`` ("painting" is not "panting"). Several candidates are accepted only when
+    they all belong to the same finding.
+    """
+
+    def __init__(self, words: Mapping[str, set[str]], singles: Mapping[str, str]) -> None:
+        self._words = words  # every phrase word (never corrected)
+        self._singles = singles  # one-word phrase -> its finding: the only correction targets
+        self._deletions: dict[str, set[str]] = {}
+        for word in singles:
+            if len(word) >= 5 and word.isalpha():
+                for variant in _deletes(word) | {word}:
+                    self._deletions.setdefault(variant, set()).add(word)
+
+    def correct(self, word: str) -> str:
+        if len(word) < 6 or word in self._words or word in _NOT_TYPOS or not word.isalpha():
+            return word
+        candidates: set[str] = set(self._deletions.get(word, ()))
+        for variant in _deletes(word):
+            candidates |= self._deletions.get(variant, set())
+        matches = sorted(c for c in candidates if c[0] == word[0] and _one_edit_apart(word, c))
+        if not matches:
+            return word
+        # Several near words are fine when they all belong to the same one finding
+        # ("diarrheoa" is one edit from both "diarrhea" and "diarrhoea").
+        findings = {self._singles[m] for m in matches}
+        return matches[0] if len(matches) == 1 or len(findings) == 1 else word
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance exactly 1 (one insertion, deletion, substitution or swap)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+# Everyday words one letter away from a one-word phrase (found by running the corrector over
+# a large English corpus); compared after stemming.
+_NOT_TYPOS = frozenset(
+    stem(word)
+    for word in (
+        "always",
+        "around",
+        "baking",
+        "barring",
+        "bearing",
+        "beating",
+        "before",
+        "better",
+        "blinking",
+        "booted",
+        "breeding",
+        "brother",
+        "burping",
+        "caring",
+        "chilly",
+        "clough",
+        "conclusion",
+        "conclusions",
+        "cutting",
+        "daring",
+        "dinner",
+        "doctor",
+        "drinking",
+        "dripping",
+        "dropping",
+        "either",
+        "family",
+        "father",
+        "feeding",
+        "filing",
+        "firing",
+        "fitness",
+        "fixing",
+        "flappy",
+        "flooring",
+        "friend",
+        "getting",
+        "granting",
+        "grassy",
+        "having",
+        "heading",
+        "hearing",
+        "heating",
+        "hiding",
+        "hitting",
+        "hospital",
+        "keeping",
+        "kenton",
+        "leading",
+        "letter",
+        "letting",
+        "lipping",
+        "little",
+        "making",
+        "meeting",
+        "migrate",
+        "migrates",
+        "mother",
+        "needing",
+        "neither",
+        "number",
+        "office",
+        "painter",
+        "painting",
+        "panning",
+        "parting",
+        "pasting",
+        "pastry",
+        "patched",
+        "people",
+        "pinker",
+        "please",
+        "polled",
+        "poller",
+        "polley",
+        "pollin",
+        "punting",
+        "putting",
+        "rather",
+        "reading",
+        "really",
+        "riding",
+        "saving",
+        "scaring",
+        "school",
+        "seating",
+        "setting",
+        "sewing",
+        "shading",
+        "shaker",
+        "shaping",
+        "sharing",
+        "shaving",
+        "shopping",
+        "should",
+        "sinking",
+        "sister",
+        "sitting",
+        "skewing",
+        "sleeping",
+        "sliding",
+        "slotting",
+        "slurping",
+        "smelling",
+        "sneaking",
+        "spitting",
+        "sporting",
+        "spouting",
+        "staring",
+        "stinking",
+        "stopping",
+        "summer",
+        "swearing",
+        "sweeping",
+        "tablets",
+        "taking",
+        "talking",
+        "tearing",
+        "thanks",
+        "things",
+        "thinking",
+        "thirty",
+        "thresh",
+        "thrust",
+        "trevor",
+        "tripping",
+        "upright",
+        "voting",
+        "walking",
+        "wearing",
+        "weather",
+        "weeding",
+        "wheeling",
+        "whether",
+        "winter",
+        "working",
+    )
+)
+
+
+class _View:
+    """The words with some tokens skipped, and the way back to word indices."""
+
+    def __init__(self, words: list[str], skip: list[bool]) -> None:
+        self.positions = [i for i in range(len(words)) if not skip[i]]
+        self.seq = [words[i] for i in self.positions]
+        self.index = {word_index: k for k, word_index in enumerate(self.positions)}
+
+    def longest(
+        self, start: int, phrases: Mapping[tuple[str, ...], str], max_len: int
+    ) -> tuple[str, int, int] | None:
+        """The longest phrase starting at word ``start`` (which must not be skipped)."""
+        k = self.index.get(start)
+        if k is None:
+            return None
+        for length in range(min(max_len, len(self.seq) - k), 0, -1):
+            fid = phrases.get(tuple(self.seq[k : k + length]))
+            if fid is not None:
+                return fid, start, self.positions[k + length - 1] + 1
+        return None
+
+
 def _keys(phrases: list[str]) -> dict[int, set[tuple[str, ...]]]:
     table: dict[int, set[tuple[str, ...]]] = {}
     for phrase in phrases:
-        key = phrase_key(phrase)
+        key = tuple(t.text for t in tokenize(phrase) if not t.is_punct)
         table.setdefault(len(key), set()).add(key)
     return table
 
 
+def _merge(earlier: Observation, later: Observation) -> Observation:
+    """Two mentions in one message: present beats unsure beats absent (over-triage is safer)."""
+    rank = {True: 2, None: 1, False: 0}
+    keep, other = (
+        (later, earlier) if rank[later.present] >= rank[earlier.present] else (earlier, later)
+    )
+    return Observation(
+        present=keep.present,
+        duration_hours=keep.duration_hours
+        if keep.duration_hours is not None
+        else other.duration_hours,
+        severity=keep.severity if keep.severity is not None else other.severity,
+        onset=keep.onset if keep.onset is not None else other.onset,
+    )
+
+
 def _presence(
-    start: int, end: int, words: list[str], triggers: dict[int, tuple[str, int]]
+    start: int,
+    end: int,
+    words: list[str],
+    triggers: dict[int, tuple[str, int]],
+    never_like_this: bool,
 ) -> bool | None:
-    # Look back for a pre-negation or uncertainty trigger in scope.
+    # Look back for a pre-negation or uncertainty trigger in scope. Words inside a trigger
+    # ("not sure if i have") are part of it, not terminators.
+    inside = {k: t for t, (_, n) in triggers.items() for k in range(t, t + n)}
     j = start - 1
     distance = 0
     while j >= 0 and distance < _SCOPE:
-        if j in triggers:
-            kind, _ = triggers[j]
+        if j in inside:
+            t = inside[j]
+            kind, _ = triggers[t]
             if kind == "uncertain":
                 return None
             if kind == "pre":
+                if words[t] == "never" and never_like_this:
+                    break
                 return False
             if kind == "pseudo":
                 break
+            j = t - 1
+            distance += 1
+            continue
         if words[j] in _TERMINATORS:
             break
         j -= 1
         distance += 1
-    # Look ahead for a post-negation right after the finding ("fever: no", "rash has gone").
+    # Look ahead for a post-negation that closes the clause ("fever: no", "rash - none.").
     k = end
-    while k < len(words) and k <= end + 2:
-        if k in triggers and triggers[k][0] == "post":
-            return False
-        if k in triggers and triggers[k][0] == "pre" and words[k] == "no" and k == end + 1:
-            return False  # "fever: no" where ":" sits between
-        if words[k] in _SENTENCE_END:
-            break
+    while k < len(words) and words[k] in _POST_GAP:
         k += 1
+    if k < len(words) and k in triggers and triggers[k][0] in ("post", "pre"):
+        length = triggers[k][1]
+        window = tuple(words[k : k + length])
+        if window in _POST_WORDS.get(length, set()):
+            after = k + length
+            if after >= len(words) or words[after] in _CLAUSE_END:
+                return False
     return True
 
 
-def _clause_text(norm: str, tokens: list[Token], start: int, end: int) -> str:
-    """The sentence around a mention, where its duration, severity and onset are said."""
+_POST_WORDS = _keys(_POST_NEGATION)
+
+
+def _sentence_span(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """Token range of the sentence around a mention."""
     lo = start
     while lo > 0 and tokens[lo - 1].text not in _SENTENCE_END:
         lo -= 1
     hi = end
     while hi < len(tokens) and tokens[hi].text not in _SENTENCE_END:
         hi += 1
-    if not tokens:
-        return ""
-    first = tokens[lo].start if lo < len(tokens) else len(norm)
-    last = tokens[hi - 1].end if hi - 1 < len(tokens) else len(norm)
-    return norm[first:last]
+    return lo, hi
+
+
+def _nearest(
+    norm: str,
+    tokens: list[Token],
+    found: list[tuple[str, int, int]],
+    sentences: list[tuple[int, int]],
+    finder: Callable[[str], list[tuple[int, int, _T]]],
+) -> list[_T | None]:
+    """For each mention, the attribute expressed nearest to it within its sentence.
+
+    ``finder`` returns ``(start, end, value)`` character spans in the sentence text. Every
+    mention takes the closest expression, so "a cough for 3 weeks and a fever since
+    yesterday" gives each its own duration, and "headache and stiff neck for 2 days" gives
+    both the same one.
+    """
+    cache: dict[tuple[int, int], tuple[int, list[tuple[int, int, _T]]]] = {}
+    out: list[_T | None] = []
+    for (_, start, end), (lo, hi) in zip(found, sentences, strict=True):
+        if (lo, hi) not in cache:
+            first = tokens[lo].start
+            last = tokens[hi - 1].end
+            cache[(lo, hi)] = (first, finder(norm[first:last]))
+        offset, spans = cache[(lo, hi)]
+        if not spans:
+            out.append(None)
+            continue
+        m_start = tokens[start].start - offset
+        m_end = tokens[end - 1].end - offset
+        best = min(spans, key=lambda s: _gap(m_start, m_end, s[0], s[1]))
+        out.append(best[2])
+    return out
+
+
+def _gap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    if b_start >= a_end:
+        return b_start - a_end
+    if a_start >= b_end:
+        return a_start - b_end
+    return 0
+
+
+def _stated_temperature(norm: str) -> float | None:
+    """The highest plausible body temperature stated in the text, in °C."""
+    best: float | None = None
+    for match in _TEMP_CONTEXT.finditer(norm):
+        raw = match.group(1) or match.group(2) or match.group(4)
+        unit = (match.group(3) or match.group(5) or "").lower()
+        value = float(raw)
+        if unit.startswith("f") or (not unit.startswith("c") and 95 <= value <= 110):
+            value = (value - 32) * 5 / 9
+        if 34.0 <= value <= 43.0 and (best is None or value > best):
+            best = value
+    return best

@@ -36,6 +36,15 @@ _KEEP_S = frozenset(
 )
 
 
+# Articles, possessives and forms of "to be" carry no clinical meaning for matching: "pain in
+# my chest", "pain in the chest" and "pain in his chest" all meet as "pain in chest", and "my
+# chest is tight" meets "chest tight". Phrases and messages both drop them (negation and
+# attribute scoping still see every word).
+FILLERS = frozenset(
+    {"a", "an", "the", "my", "his", "her", "their", "our", "your", "is", "are", "was", "were", "am"}
+)
+
+
 @dataclass(frozen=True)
 class Token:
     text: str  # normalised form used for matching
@@ -48,8 +57,10 @@ class Token:
 
 
 def normalise(text: str) -> str:
-    """Lowercase, NFKC, straight apostrophes removed inside words ("can't" -> "cant")."""
+    """Lowercase, NFKC, apostrophes removed inside words ("can't" -> "cant"), hyphens
+    between words made spaces ("self-harm" -> "self harm")."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)  # "self-harm", "6-week-old"
     return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text).replace("'", " ")
 
 
@@ -77,5 +88,5 @@ def tokenize(text: str) -> list[Token]:
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    """The token tuple a phrase matches on (punctuation dropped)."""
-    return tuple(t.text for t in tokenize(phrase) if not t.is_punct)
+    """The token tuple a phrase matches on (punctuation and fillers dropped)."""
+    return tuple(t.text for t in tokenize(phrase) if not t.is_punct and t.text not in FILLERS)

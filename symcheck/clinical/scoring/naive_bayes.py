@@ -1,0 +1,371 @@
+"""A naive-Bayes condition scorer over the knowledge base.
+
+The model has one hypothesis per condition plus an explicit *unexplained* hypothesis ("none of
+these conditions") whose likelihoods are the findings' base rates, so the probabilities stay
+honest when nothing in the knowledge base fits the patient.
+
+Prior of a condition: ``prevalence x age multiplier x sex multiplier`` (marginalised over a
+typical age/sex mix when the patient has not said), zero when a hard ``requires`` constraint is
+known to fail. The condition priors share ``1 - unexplained_prior`` of the mass.
+
+Likelihoods: ``P(finding reported | condition)`` from the condition, else a *leak*:
+
+- a finding the condition does not list, but whose listed ancestor it does, inherits the
+  ancestor's likelihood scaled by how often the specific form occurs
+  (``P(anc | c) x base_rate(child) / base_rate(anc)``);
+- otherwise the finding's ``base_rate``;
+- a parent is at least as likely as any of its more specific children (a child implies it).
+
+Evidence: each reported present / absent finding multiplies in ``P(f | h)`` or
+``(1 - P(f | h)) ** ABSENT_WEIGHT`` (denials count at half weight, see :data:`ABSENT_WEIGHT`);
+unsure findings are ignored. To avoid counting one complaint twice through the hierarchy, a
+present finding with a present descendant is skipped (the more specific report carries it), an
+absent finding with an absent ancestor is skipped (the general denial carries it), and an
+absent finding under a present ancestor counts as ``1 - P(child | h) / P(ancestor | h)`` ("chest
+pain, but not crushing").
+
+All matrices are built once per knowledge base; :meth:`NaiveBayesScorer.rank` is a handful of
+numpy operations in log space (log-sum-exp), pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from symcheck.clinical.knowledge.base import KnowledgeBase
+from symcheck.clinical.knowledge.models import AgeBand, Condition
+from symcheck.clinical.patient import PatientFacts, Sex
+from symcheck.clinical.scoring.base import ConditionScore, Evidence, Ranking
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Prior mass of "none of these conditions". Symptom checkers meet many complaints outside any
+#: knowledge base; 10% keeps the hypothesis alive until the findings speak against it, without
+#: swamping a good fit (two findings with a likelihood ratio of ~4 each already outweigh it).
+UNEXPLAINED_PRIOR = 0.10
+
+#: Weight of a reported *absent* finding (its likelihood is raised to this power). Naive Bayes
+#: multiplies every denial as if independent, but the findings a condition lacks come in
+#: correlated groups (no nausea, no vomiting, no tummy pain) and patients deny loosely, so
+#: full-weight denials drive posteriors to extremes: isolated diarrhoea with half a dozen
+#: denials would fall to a few percent for gastroenteritis. Half weight (the square root of the
+#: likelihood) keeps denials informative without that overconfidence; present findings, the
+#: patient's actual complaint, keep full weight.
+ABSENT_WEIGHT = 0.5
+
+#: Who uses a symptom checker, for marginalising age priors when the age is unknown.
+AGE_BAND_MIX: Mapping[AgeBand, float] = {
+    AgeBand.INFANT: 0.05,
+    AgeBand.CHILD: 0.12,
+    AgeBand.ADOLESCENT: 0.08,
+    AgeBand.ADULT: 0.40,
+    AgeBand.MIDDLE_AGED: 0.22,
+    AgeBand.OLDER: 0.13,
+}
+_SEXES = (Sex.FEMALE, Sex.MALE)
+_EPS = 1e-6
+_MAX_CONDITIONAL = 0.99  # P(child | parent, h) never quite 1: patients describe things loosely
+_A = TypeVar("_A", bound=np.ndarray)
+
+
+@dataclass(frozen=True, eq=False)
+class NaiveBayesModel:
+    """The knowledge base compiled into arrays (rows: conditions then *unexplained*).
+
+    Attributes:
+        condition_ids: condition ids in row order (sorted); the unexplained row comes last.
+        finding_ids: finding ids in column order (sorted).
+        likelihood: ``P(f reported | h)``, shape ``(C + 1, F)``; the last row is the base rates.
+        listed: whether the condition lists the finding itself, shape ``(C + 1, F)``.
+        log_prevalence: ``log(prevalence)`` per condition, shape ``(C,)``.
+        log_age: log age multiplier per condition and band (``-inf`` = impossible), ``(C, B)``.
+        log_age_unknown: age multiplier marginalised over :data:`AGE_BAND_MIX`, ``(C,)``.
+        log_sex: log sex multiplier per condition, columns female, male, ``(C, 2)``.
+        log_sex_unknown: sex multiplier averaged over both sexes, ``(C,)``.
+        unexplained_prior: prior mass of the unexplained hypothesis.
+        absent_weight: power applied to the likelihood of an absent finding.
+    """
+
+    condition_ids: tuple[str, ...]
+    finding_ids: tuple[str, ...]
+    finding_index: Mapping[str, int]
+    likelihood: FloatArray
+    listed: BoolArray
+    log_prevalence: FloatArray
+    log_age: FloatArray
+    log_age_unknown: FloatArray
+    log_sex: FloatArray
+    log_sex_unknown: FloatArray
+    requires_sex: tuple[Sex | None, ...]
+    requires_min_age: FloatArray
+    requires_max_age: FloatArray
+    requires_pregnant: tuple[bool | None, ...]
+    ancestors: Mapping[str, tuple[str, ...]]
+    unexplained_prior: float
+    absent_weight: float
+
+    @property
+    def n_hypotheses(self) -> int:
+        """Conditions plus the unexplained hypothesis."""
+        return len(self.condition_ids) + 1
+
+    @classmethod
+    def from_kb(
+        cls,
+        kb: KnowledgeBase,
+        unexplained_prior: float = UNEXPLAINED_PRIOR,
+        absent_weight: float = ABSENT_WEIGHT,
+    ) -> NaiveBayesModel:
+        """Compile ``kb`` (done once per knowledge base)."""
+        if not 0 < unexplained_prior < 1:
+            raise ValueError("unexplained_prior must be strictly between 0 and 1")
+        if not 0 < absent_weight <= 1:
+            raise ValueError("absent_weight must be in (0, 1]")
+        condition_ids = tuple(sorted(kb.conditions))
+        finding_ids = tuple(sorted(kb.findings))
+        index = {fid: i for i, fid in enumerate(finding_ids)}
+        conditions = [kb.conditions[cid] for cid in condition_ids]
+        ancestors = {fid: tuple(kb.ancestors_of(fid)) for fid in finding_ids}
+        base = np.array([kb.findings[fid].base_rate for fid in finding_ids])
+        rows = [_likelihood_row(c, finding_ids, index, base, ancestors) for c in conditions]
+        likelihood = np.vstack([*rows, base]) if rows else base[None, :]
+        listed = np.zeros_like(likelihood, dtype=bool)
+        for row, condition in enumerate(conditions):
+            for fid in condition.findings:
+                listed[row, index[fid]] = True
+        bands = list(AgeBand)
+        age = np.array(
+            [[c.age_prior.get(band, 1.0) for band in bands] for c in conditions]
+        ).reshape(len(conditions), len(bands))
+        mix = np.array([AGE_BAND_MIX[band] for band in bands])
+        sex = np.array(
+            [[c.sex_prior.get(s.value, 1.0) for s in _SEXES] for c in conditions]
+        ).reshape(len(conditions), len(_SEXES))
+        with np.errstate(divide="ignore"):
+            log_age = np.log(age)
+            log_age_unknown = np.log(age @ mix / mix.sum())
+            log_sex = np.log(sex)
+            log_sex_unknown = np.log(sex.mean(axis=1))
+        return cls(
+            condition_ids=condition_ids,
+            finding_ids=finding_ids,
+            finding_index=index,
+            likelihood=_readonly(likelihood),
+            listed=_readonly(listed),
+            log_prevalence=_readonly(np.log([c.prevalence for c in conditions])),
+            log_age=_readonly(log_age),
+            log_age_unknown=_readonly(log_age_unknown),
+            log_sex=_readonly(log_sex),
+            log_sex_unknown=_readonly(log_sex_unknown),
+            requires_sex=tuple(Sex(c.requires.sex) if c.requires.sex else None for c in conditions),
+            requires_min_age=_readonly(np.array([_or_nan(c.requires.min_age) for c in conditions])),
+            requires_max_age=_readonly(np.array([_or_nan(c.requires.max_age) for c in conditions])),
+            requires_pregnant=tuple(c.requires.pregnant for c in conditions),
+            ancestors=ancestors,
+            unexplained_prior=unexplained_prior,
+            absent_weight=absent_weight,
+        )
+
+    def log_prior(self, facts: PatientFacts) -> FloatArray:
+        """Log prior of every hypothesis given the demographics (``-inf`` = excluded)."""
+        n = len(self.condition_ids)
+        log_p = self.log_prevalence.copy()
+        if facts.age_years is not None:
+            log_p += self.log_age[:, list(AgeBand).index(AgeBand.of(facts.age_years))]
+        else:
+            log_p += self.log_age_unknown
+        if facts.sex is not None:
+            log_p += self.log_sex[:, _SEXES.index(facts.sex)]
+        else:
+            log_p += self.log_sex_unknown
+        log_p[self.excluded(facts)] = -np.inf
+        out = np.empty(n + 1)
+        finite = np.isfinite(log_p)
+        if finite.any():
+            out[:n] = log_p - _logsumexp(log_p[finite]) + math.log1p(-self.unexplained_prior)
+            out[n] = math.log(self.unexplained_prior)
+        else:
+            out[:n] = -np.inf
+            out[n] = 0.0
+        return out
+
+    def excluded(self, facts: PatientFacts) -> BoolArray:
+        """Conditions whose hard ``requires`` constraints are known to fail."""
+        n = len(self.condition_ids)
+        out = np.zeros(n, dtype=bool)
+        age = facts.age_years
+        if age is not None:
+            with np.errstate(invalid="ignore"):
+                out |= age < self.requires_min_age
+                out |= age >= self.requires_max_age
+        for i in range(n):
+            sex = self.requires_sex[i]
+            if sex is not None and facts.sex is not None and facts.sex != sex:
+                out[i] = True
+            pregnant = self.requires_pregnant[i]
+            if pregnant is True and (facts.pregnant is False or facts.sex is Sex.MALE):
+                out[i] = True
+            if pregnant is False and facts.pregnant is True:
+                out[i] = True
+        return out
+
+    def evidence_columns(self, facts: PatientFacts) -> tuple[list[int], list[int]]:
+        """Columns of the present and absent findings that count as evidence.
+
+        Unknown finding ids and unsure reports are ignored; hierarchy duplicates are dropped
+        (see the module docstring).
+        """
+        present = {f for f in facts.present_ids if f in self.finding_index}
+        absent = {f for f in facts.absent_ids if f in self.finding_index}
+        implied_by_child = {a for f in present for a in self.ancestors[f]}
+        present -= implied_by_child
+        absent = {f for f in absent if not any(a in absent for a in self.ancestors[f])}
+        return (
+            sorted(self.finding_index[f] for f in present),
+            sorted(self.finding_index[f] for f in absent),
+        )
+
+    def answer_likelihood(self, finding_ids: Sequence[str], facts: PatientFacts) -> FloatArray:
+        """``P(yes | h, what is known)`` for each finding: hypotheses x findings.
+
+        The plain likelihood, except under a reported-present ancestor, where a yes is
+        conditional on it: ``P(child | h) / P(ancestor | h)`` (a child implies its parent).
+        """
+        columns = [self.finding_index[f] for f in finding_ids]
+        out = self.likelihood[:, columns].copy()
+        for k, fid in enumerate(finding_ids):
+            ancestor = next((a for a in self.ancestors[fid] if facts.is_present(a)), None)
+            if ancestor is not None:
+                parent = self.likelihood[:, self.finding_index[ancestor]]
+                out[:, k] = np.clip(out[:, k] / parent, _EPS, _MAX_CONDITIONAL)
+        return out
+
+    def log_posterior(self, facts: PatientFacts) -> FloatArray:
+        """Normalised log posterior over all hypotheses (conditions, then unexplained)."""
+        log_joint = self.log_prior(facts)
+        present, absent = self.evidence_columns(facts)
+        if present:
+            log_joint = log_joint + np.log(self.likelihood[:, present]).sum(axis=1)
+        if absent:
+            absent_ids = [self.finding_ids[c] for c in absent]
+            no = 1.0 - self.answer_likelihood(absent_ids, facts)
+            log_joint = log_joint + self.absent_weight * np.log(no).sum(axis=1)
+        return log_joint - _logsumexp(log_joint)
+
+    def after_answers(
+        self, posterior: FloatArray, likelihood: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """The posterior after a *yes* and after a *no*, one column per finding.
+
+        Args:
+            posterior: over all hypotheses (unexplained last).
+            likelihood: :meth:`answer_likelihood` of the findings (hypotheses x findings).
+
+        Returns the same updates :meth:`log_posterior` makes once the answer is in the facts.
+        """
+        yes = posterior[:, None] * likelihood
+        no = posterior[:, None] * (1.0 - likelihood) ** self.absent_weight
+        return yes / _column_sums(yes), no / _column_sums(no)
+
+    def supporting(self, row: int, present_columns: Iterable[int]) -> tuple[str, ...]:
+        """Present findings with a likelihood ratio above 1 for the condition, strongest first.
+
+        The ratio compares the condition with the rest of the population (the base rate).
+        """
+        base = self.likelihood[-1]
+        ratios = []
+        for col in present_columns:
+            ratio = self.likelihood[row, col] / base[col]
+            if ratio > 1 + _EPS:
+                ratios.append((-ratio, self.finding_ids[col]))
+        return tuple(fid for _, fid in sorted(ratios))
+
+
+class NaiveBayesScorer:
+    """Ranks every condition of a knowledge base with naive Bayes (see the module docstring).
+
+    Build once per knowledge base; :meth:`rank` is pure and thread-safe.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        unexplained_prior: float = UNEXPLAINED_PRIOR,
+        absent_weight: float = ABSENT_WEIGHT,
+    ) -> None:
+        self.model = NaiveBayesModel.from_kb(kb, unexplained_prior, absent_weight)
+
+    def rank(self, evidence: Evidence) -> Ranking:
+        """Posterior over the conditions (excluded ones omitted), best first, ties by id."""
+        model = self.model
+        facts = evidence.facts
+        posterior = np.exp(model.log_posterior(facts))
+        present = [model.finding_index[f] for f in facts.present_ids if f in model.finding_index]
+        n = len(model.condition_ids)
+        order = sorted(
+            (i for i in range(n) if posterior[i] > 0),
+            key=lambda i: (-posterior[i], model.condition_ids[i]),
+        )
+        scores = tuple(
+            ConditionScore(
+                condition_id=model.condition_ids[i],
+                probability=float(posterior[i]),
+                supporting=model.supporting(i, present),
+            )
+            for i in order
+        )
+        return Ranking(scores=scores, unexplained=float(posterior[n]))
+
+
+def _likelihood_row(
+    condition: Condition,
+    finding_ids: tuple[str, ...],
+    index: Mapping[str, int],
+    base: FloatArray,
+    ancestors: Mapping[str, tuple[str, ...]],
+) -> FloatArray:
+    row = base.copy()
+    for fid in finding_ids:
+        if fid in condition.findings:
+            row[index[fid]] = condition.findings[fid]
+            continue
+        for ancestor in ancestors[fid]:  # nearest listed ancestor leaks down
+            if ancestor in condition.findings:
+                share = min(1.0, base[index[fid]] / base[index[ancestor]])
+                row[index[fid]] = max(base[index[fid]], condition.findings[ancestor] * share)
+                break
+    # A child implies its parent: the parent is at least as likely as any child.
+    for fid in sorted(finding_ids, key=lambda f: -len(ancestors[f])):
+        for ancestor in ancestors[fid]:
+            col = index[ancestor]
+            row[col] = max(row[col], row[index[fid]])
+    return np.clip(row, _EPS, 1 - _EPS)
+
+
+def _column_sums(values: FloatArray) -> FloatArray:
+    sums: FloatArray = values.sum(axis=0, keepdims=True)
+    return np.where(sums > 0, sums, 1.0)
+
+
+def _logsumexp(values: FloatArray) -> float:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return -math.inf
+    top = float(finite.max())
+    return top + math.log(float(np.exp(finite - top).sum()))
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _readonly(array: _A) -> _A:
+    array.flags.writeable = False
+    return array

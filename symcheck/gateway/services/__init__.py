@@ -1,0 +1,4 @@
+"""Gateway services: the message pipeline, clinician cases and dashboard authentication.
+
+Services hold the logic; routes translate HTTP; repositories store.
+"""

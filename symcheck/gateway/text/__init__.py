@@ -1,0 +1,1 @@
+"""Pure checks on patient text: validation, language, intent injection."""

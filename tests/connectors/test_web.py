@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from connectors.base import Channel, ChannelRegistry, InboundError, InboundMessage, OutboundMessage
+from connectors.web import WebChannel
+
+
+def _parse(body: object) -> InboundMessage:
+    return WebChannel().parse(json.dumps(body).encode())
+
+
+def test_parses_a_message() -> None:
+    conv = uuid.uuid4()
+    message = _parse({"conversation_id": str(conv), "text": "hello"})
+    assert message == InboundMessage(channel="web", text="hello", conversation_id=conv)
+    assert _parse({"conversation_id": None, "text": "hi"}).conversation_id is None
+    assert _parse({"text": "hi"}).conversation_id is None
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "status"),
+    [
+        (b"\xff\xfe", "invalid_encoding", 400),
+        (b"{", "invalid_json", 400),
+        (b"[]", "invalid_request", 422),
+        (b'{"text": 1}', "invalid_request", 422),
+        (b'{"text": "a", "extra": 1}', "invalid_request", 422),
+        (b'{"conversation_id": "x", "text": "a"}', "invalid_conversation_id", 422),
+        (b'{"conversation_id": 1, "text": "a"}', "invalid_request", 422),
+    ],
+)
+def test_rejects_bad_requests(body: bytes, code: str, status: int) -> None:
+    with pytest.raises(InboundError) as info:
+        WebChannel().parse(body)
+    assert info.value.code == code
+    assert info.value.status == status
+
+
+def test_errors_never_echo_the_input() -> None:
+    with pytest.raises(InboundError) as info:
+        WebChannel().parse(b'{"text": "secret-words", "bad": 1}')
+    assert "secret-words" not in info.value.message
+
+
+def test_body_size_limit() -> None:
+    with pytest.raises(InboundError) as info:
+        WebChannel(max_body_bytes=10).parse(b'{"text": "0123456789"}')
+    assert info.value.status == 413
+
+
+async def test_web_delivery_is_pull_based() -> None:
+    channel = WebChannel()
+    assert channel.pull_delivery
+    await channel.deliver(None, [OutboundMessage(uuid.uuid4(), 1, "bot", "hi")])
+
+
+class _Push(Channel):
+    name = "push"
+
+    def parse(self, body: bytes, headers: object = None) -> InboundMessage:  # type: ignore[override]
+        return InboundMessage("push", body.decode())
+
+
+async def test_push_channels_must_implement_delivery() -> None:
+    with pytest.raises(NotImplementedError):
+        await _Push().deliver("+441", [])
+
+
+def test_registry() -> None:
+    registry = ChannelRegistry([WebChannel(), _Push()])
+    assert registry.names() == ["push", "web"]
+    assert "web" in registry
+    with pytest.raises(KeyError):
+        registry.get("sms")

@@ -1,0 +1,123 @@
+"""Age, sex and pregnancy from free text and from answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from symcheck.clinical.nlu import extract_demographics, parse_age_answer, parse_sex_answer
+from symcheck.clinical.patient import Sex
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("I'm a 34 yo woman", 34),
+        ("my baby is 6 weeks old", 0.115),
+        ("my six week old has a fever", 0.115),
+        ("34M", 34),
+        ("F, 72", 72),
+        ("my 3 month old", 0.25),
+        ("my 18 month old", 1.5),
+        ("my son is 4 months old", 0.333),
+        ("my daughter (3) has a fever", 3),
+        ("she is 80", 80),
+        ("age 34", 34),
+        ("I'm 34 and female", 34),
+        ("newborn baby not feeding", 0.02),
+        ("I'm 12 weeks pregnant and 28 years old", 28),
+    ],
+)
+def test_age(text: str, age: float) -> None:
+    assert extract_demographics(text).age_years == pytest.approx(age)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 12 weeks pregnant",
+        "chest pain for 30m",
+        "I am 5 foot 2",
+        "cough for 3 years",
+        "took 2 tablets at 3pm",
+        "temperature 38 for 2 days",
+    ],
+)
+def test_no_age(text: str) -> None:
+    assert extract_demographics(text).age_years is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("I'm a 34 yo woman", Sex.FEMALE),
+        ("34M", Sex.MALE),
+        ("34 f", Sex.FEMALE),
+        ("I am a man", Sex.MALE),
+        ("my husband's face has dropped", Sex.MALE),
+        ("my daughter has a rash", Sex.FEMALE),
+        ("I'm 34, male", Sex.MALE),
+    ],
+)
+def test_sex(text: str, sex: Sex) -> None:
+    assert extract_demographics(text).sex is sex
+
+
+def test_no_sex_from_symptoms_alone() -> None:
+    assert extract_demographics("I have a headache").sex is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pregnant"),
+    [
+        ("I'm 12 weeks pregnant", True),
+        ("my wife is pregnant and bleeding", True),
+        ("pregnant and bleeding", True),
+        ("I'm not pregnant", False),
+        ("pregnancy test was negative", False),
+        ("I might be pregnant", None),
+        ("trying to get pregnant", None),
+        ("when I was pregnant I had this too", None),
+        ("I have a cough", None),
+    ],
+)
+def test_pregnancy(text: str, pregnant: bool | None) -> None:
+    assert extract_demographics(text).pregnant is pregnant
+
+
+@pytest.mark.parametrize(
+    ("answer", "age"),
+    [
+        ("34", 34),
+        ("six", 6),
+        ("34 years", 34),
+        ("6 months", 0.5),
+        ("I am 70", 70),
+        ("about 40", 40),
+    ],
+)
+def test_age_answer(answer: str, age: float) -> None:
+    assert parse_age_answer(answer) == pytest.approx(age)
+
+
+@pytest.mark.parametrize("answer", ["old enough", "200", "a"])
+def test_age_answer_rejects_non_ages(answer: str) -> None:
+    assert parse_age_answer(answer) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "sex"),
+    [
+        ("female", Sex.FEMALE),
+        ("F", Sex.FEMALE),
+        ("a woman", Sex.FEMALE),
+        ("m", Sex.MALE),
+        ("Male.", Sex.MALE),
+        ("I'm a guy", Sex.MALE),
+    ],
+)
+def test_sex_answer(answer: str, sex: Sex) -> None:
+    assert parse_sex_answer(answer) is sex
+
+
+def test_sex_answer_unknown() -> None:
+    assert parse_sex_answer("prefer not to say") is None

@@ -1,0 +1,332 @@
+"""The finding extractor: one sentence, one expected outcome per test."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from symcheck.clinical.knowledge import KnowledgeBase
+from symcheck.clinical.nlu import Extraction, FindingExtractor
+from symcheck.clinical.patient import Observation, Onset
+
+
+def _presence(extractor: FindingExtractor, text: str, finding: str) -> bool | str | None:
+    obs = extractor.extract(text).observations.get(finding)
+    return "unmentioned" if obs is None else obs.present
+
+
+# --- plain and misspelled phrases ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I have a fever", "fever"),
+        ("diarhea since this morning", "diarrhoea"),
+        ("cant breath", "severe_breathlessness"),
+        ("throwing up all day", "vomiting"),
+        ("peeing blood", "haematuria"),
+        ("sore froat", "sore_throat"),
+        ("my head is killing me", "headache"),
+        ("cant keep anything down", "persistent_vomiting"),
+        ("peeing a lot", "urinary_frequency"),
+        ("I'm short of breath", "shortness_of_breath"),
+        ("Can't breathe!!", "severe_breathlessness"),
+        ("pain in the chest", "chest_pain"),
+        ("my chest is tight", "chest_tightness"),
+        ("feeling really down", "low_mood"),
+        ("pain in my left testicle", "testicular_pain"),
+        ("no wet nappies today", "reduced_urine"),
+        ("vommiting", "vomiting"),
+        ("headaches", "headache"),
+    ],
+)
+def test_phrase_is_found(extractor: FindingExtractor, text: str, finding: str) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+def test_longest_phrase_wins(extractor: FindingExtractor) -> None:
+    mentions = extractor.extract("crushing chest pain").mentions
+    assert [m.finding_id for m in mentions] == ["chest_pain_crushing"]
+
+
+def test_ignored_phrase_reports_nothing(extractor: FindingExtractor) -> None:
+    assert not extractor.extract("I'm fit and well")
+
+
+def test_confused_about_is_not_confusion(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "I'm confused about my tablets", "confusion") == "unmentioned"
+
+
+# --- negation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("no fever", "fever"),
+        ("I don't have a headache", "headache"),
+        ("denies chest pain", "chest_pain"),
+        ("without any wheeze", "wheeze"),
+        ("I haven't been vomiting", "vomiting"),
+        ("I don't think I have a fever", "fever"),
+        ("fever: no", "fever"),
+        ("Cough - none.", "cough"),
+        ("no fever and no cough", "cough"),
+        ("I have never had asthma", "asthma_history"),
+    ],
+)
+def test_negated(extractor: FindingExtractor, text: str, finding: str) -> None:
+    assert _presence(extractor, text, finding) is False
+
+
+def test_negation_stops_at_but(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "no fever but a bad cough", "cough") is True
+
+
+def test_negation_stops_at_a_comma(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "no fever, cough for days", "cough") is True
+
+
+def test_negation_stops_at_a_new_subject(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "No I have crushing chest pain", "chest_pain_crushing") is True
+
+
+def test_post_negation_needs_the_end_of_the_clause(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "chest pain no fever", "chest_pain") is True
+
+
+def test_no_before_the_next_finding_negates_that_one(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "chest pain no fever", "fever") is False
+
+
+def test_absent_parent_makes_children_absent(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "no cough", "haemoptysis") is False
+
+
+def test_present_child_makes_parent_present(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "coughing up blood", "cough") is True
+
+
+def test_negation_inside_a_phrase_is_not_a_trigger(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "I can't breathe and my lips are blue", "cyanosis") is True
+
+
+# --- pseudo-negation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I can't stop coughing", "cough"),
+        ("the cough won't go away", "cough"),
+        ("paracetamol didn't help my headache", "headache"),
+        ("I've never had a headache like this", "headache"),
+        ("the rash is not getting better", "rash"),
+        ("I don't know why I'm so breathless", "shortness_of_breath"),
+        ("the numbness went away", "numbness_tingling"),
+    ],
+)
+def test_pseudo_negation_keeps_the_finding(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+# --- uncertainty ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not sure if I have a fever",
+        "maybe a temperature",
+        "I think I might have a fever",
+        "I don't know if I have a fever",
+    ],
+)
+def test_uncertain(extractor: FindingExtractor, text: str) -> None:
+    assert _presence(extractor, text, "fever") is None
+
+
+def test_hedge_words_are_not_uncertainty(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "my chest is kind of tight", "chest_tightness") is True
+
+
+def test_present_wins_over_absent_within_one_message(extractor: FindingExtractor) -> None:
+    text = "I had a fever yesterday but no fever today"
+    assert _presence(extractor, text, "fever") is True
+
+
+# --- stated temperatures ----------------------------------------------------------------------
+
+
+def test_temperature_reading_reports_fever(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "temp 38.4", "fever") is True
+
+
+def test_high_temperature_reading_reports_high_fever(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "temperature of 39.5", "high_fever") is True
+
+
+def test_fahrenheit_reading_is_converted(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "it was 102F this morning", "fever") is True
+
+
+def test_normal_reading_means_no_fever(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "temperature 36.8, just a cough", "fever") is False
+
+
+def test_durations_are_not_temperatures(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "cough for 38 days", "fever") == "unmentioned"
+
+
+# --- attributes -------------------------------------------------------------------------------
+
+
+def _obs(extractor: FindingExtractor, text: str, finding: str) -> Observation:
+    return extractor.extract(text).observations[finding]
+
+
+def test_duration_attaches_to_the_finding(extractor: FindingExtractor) -> None:
+    assert _obs(extractor, "I've had a cough for 3 weeks", "cough").duration_hours == 504
+
+
+def test_each_finding_takes_its_nearest_duration(extractor: FindingExtractor) -> None:
+    text = "cough for 3 weeks and a fever since yesterday"
+    assert _obs(extractor, text, "fever").duration_hours == 24
+
+
+def test_one_duration_can_cover_two_findings(extractor: FindingExtractor) -> None:
+    text = "headache and stiff neck for 2 days"
+    assert _obs(extractor, text, "neck_stiffness").duration_hours == 48
+
+
+def test_duration_does_not_cross_sentences(extractor: FindingExtractor) -> None:
+    text = "I have a headache. My son has had a cough for a week."
+    assert _obs(extractor, text, "headache").duration_hours is None
+
+
+def test_weekday_duration_uses_today(extractor: FindingExtractor) -> None:
+    obs = extractor.extract("fever since Monday", today=date(2026, 6, 4)).observations["fever"]
+    assert obs.duration_hours == 72  # Thursday
+
+
+def test_severity_attaches_to_the_nearest_finding(extractor: FindingExtractor) -> None:
+    assert _obs(extractor, "severe headache and mild nausea", "nausea").severity == 3
+
+
+def test_worst_ever_is_ten(extractor: FindingExtractor) -> None:
+    assert _obs(extractor, "worst headache of my life", "headache").severity == 10
+
+
+def test_scale_severity(extractor: FindingExtractor) -> None:
+    assert _obs(extractor, "back pain 7/10", "back_pain").severity == 7
+
+
+def test_sudden_onset(extractor: FindingExtractor) -> None:
+    assert _obs(extractor, "the headache came on suddenly", "headache").onset is Onset.SUDDEN
+
+
+def test_gradual_onset(extractor: FindingExtractor) -> None:
+    text = "the headache built up gradually"
+    assert _obs(extractor, text, "headache").onset is Onset.GRADUAL
+
+
+def test_absent_findings_carry_no_attributes(extractor: FindingExtractor) -> None:
+    assert _obs(extractor, "no severe headache for 3 days", "headache") == Observation(False)
+
+
+# --- the extraction object --------------------------------------------------------------------
+
+
+def test_extraction_carries_demographics(extractor: FindingExtractor) -> None:
+    assert extractor.extract("my baby is 6 weeks old and has a fever").demographics.age_years == (
+        pytest.approx(0.115)
+    )
+
+
+def test_empty_extraction_is_falsy(extractor: FindingExtractor) -> None:
+    assert not extractor.extract("hello there")
+
+
+def test_present_and_absent_ids(extractor: FindingExtractor) -> None:
+    extraction = extractor.extract("cough, no fever")
+    assert ("cough" in extraction.present_ids, "fever" in extraction.absent_ids) == (True, True)
+
+
+def test_mentions_record_token_spans(extractor: FindingExtractor) -> None:
+    (mention,) = extractor.extract("a cough").mentions
+    assert (mention.finding_id, mention.start, mention.end) == ("cough", 1, 2)
+
+
+def test_with_implications_never_overwrites_a_report(extractor: FindingExtractor) -> None:
+    implied = extractor.with_implications(
+        {"haemoptysis": Observation(present=True), "cough": Observation(present=False)}
+    )
+    assert implied["cough"].present is False
+
+
+def test_extraction_default_is_empty() -> None:
+    assert Extraction().observations == {}
+
+
+def test_every_shipped_phrase_is_found_in_isolation(
+    extractor: FindingExtractor, kb: KnowledgeBase
+) -> None:
+    missed = [
+        (phrase, fid)
+        for phrase, fid in kb.phrases.items()
+        if extractor.extract(phrase).observations.get(fid, Observation(None)).present is not True
+    ]
+    assert missed == []
+
+
+# --- stated blood glucose ---------------------------------------------------------------------
+
+
+def test_low_glucose_reading_reports_a_hypo(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "my blood sugar is 3.2", "low_blood_sugar") is True
+
+
+def test_high_glucose_reading_in_mg_per_dl(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "glucose 400 mg/dl", "high_blood_sugar") is True
+
+
+def test_normal_glucose_reading_reports_nothing(extractor: FindingExtractor) -> None:
+    extraction = extractor.extract("sugar was 6.5")
+    assert set(extraction.present_ids) & {"low_blood_sugar", "high_blood_sugar"} == set()
+
+
+def test_implied_parent_inherits_attributes(extractor: FindingExtractor) -> None:
+    obs = extractor.extract("crushing chest pain for 20 minutes").observations["chest_pain"]
+    assert obs.duration_hours == pytest.approx(20 / 60)
+
+
+# --- one-letter typos -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("diarrheoa for two days", "diarrhoea"),
+        ("terrible headahce", "headache"),
+        ("palpitatoins at night", "palpitations"),
+        ("been vomitng all night", "vomiting"),
+    ],
+)
+def test_one_letter_typos_are_corrected(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I've been painting the house", "I'm thirty", "went voting today", "I was spitting feathers"],
+)
+def test_everyday_words_are_not_corrected_into_findings(
+    extractor: FindingExtractor, text: str
+) -> None:
+    assert not extractor.extract(text)

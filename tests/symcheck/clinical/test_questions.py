@@ -1,0 +1,211 @@
+"""Question choice: information gain, danger signs, hierarchy, ask_if and stopping."""
+
+from __future__ import annotations
+
+import pytest
+
+from symcheck.clinical.dispositions import Disposition
+from symcheck.clinical.nlu import FindingExtractor
+from symcheck.clinical.patient import Observation, PatientFacts, Sex
+from symcheck.clinical.questions import RULE_FIRST_PROBABILITY, QuestionSelector, StopReason
+from symcheck.clinical.scoring import Evidence, Ranking
+from symcheck.clinical.scoring.naive_bayes import FloatArray, NaiveBayesScorer
+from symcheck.clinical.triage import Triager
+from tests.fixtures.kb_small import small_kb, small_rules
+
+
+@pytest.fixture(scope="module")
+def scorer() -> NaiveBayesScorer:
+    return NaiveBayesScorer(small_kb())
+
+
+@pytest.fixture(scope="module")
+def selector(scorer: NaiveBayesScorer) -> QuestionSelector:
+    return QuestionSelector(small_kb(), small_rules(), scorer.model)
+
+
+def facts(
+    present: tuple[str, ...] = (), absent: tuple[str, ...] = (), **demo: object
+) -> PatientFacts:
+    obs = {f: Observation(True) for f in present} | {f: Observation(False) for f in absent}
+    return PatientFacts(**demo).with_observations(obs)  # type: ignore[arg-type]
+
+
+def choose(selector: QuestionSelector, scorer: NaiveBayesScorer, f: PatientFacts, **kw: object):  # type: ignore[no-untyped-def]
+    return selector.choose(f, scorer.rank(Evidence(f)), **kw)  # type: ignore[arg-type]
+
+
+def test_asks_a_question_that_separates_the_likely_conditions(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(("diarrhoea",), age_years=30, sex=Sex.MALE)
+    choice = choose(selector, scorer, f)
+    assert choice.finding_id is not None
+    assert choice.stop is None
+    assert choice.finding_id not in f.findings
+    assert choice.gain > 0
+    linked = {fid for c in small_kb().conditions.values() for fid in c.findings}
+    assert choice.finding_id in linked
+
+
+def test_is_deterministic(selector: QuestionSelector, scorer: NaiveBayesScorer) -> None:
+    f = facts(("headache",), age_years=30, sex=Sex.FEMALE)
+    assert choose(selector, scorer, f) == choose(selector, scorer, f)
+
+
+def test_never_repeats_answered_or_asked_findings(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(("headache",), age_years=30, sex=Sex.FEMALE)
+    asked: list[str] = []
+    for _ in range(8):
+        choice = choose(selector, scorer, f, asked=asked, max_questions=100)
+        if choice.finding_id is None:
+            break
+        assert choice.finding_id not in asked
+        asked.append(choice.finding_id)
+        f = f.with_observations({choice.finding_id: Observation(None)})  # "don't know"
+    assert len(asked) == len(set(asked))
+
+
+def test_danger_signs_come_first_when_a_rule_is_in_play(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    # Chest pain at 17: no heart attack (requires 18+), but chest pain with sweating is a
+    # red flag, so sweating / crushing pain are asked about before anything else.
+    choice = choose(selector, scorer, facts(("chest_pain",), age_years=17, sex=Sex.MALE))
+    assert choice.finding_id in {"sweating", "crushing_chest_pain"}
+    assert choice.danger > 0
+
+
+def test_red_flag_signs_are_asked_before_the_interview_stops(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    # Headache with fever: a stiff neck would fire the meningitis rule. It is unlikely here
+    # (about 5%), so it competes on its danger score, but it is asked before the interview
+    # stops even when every answer is "no".
+    f = facts(("headache", "fever"), age_years=30, sex=Sex.MALE)
+    posterior = selector.posterior(scorer.rank(Evidence(f)))
+    outcomes = selector.outcomes(f, posterior, ["neck_stiffness"])
+    assert outcomes.floor_yes[0] == Disposition.EMERGENCY.urgency
+    asked = []
+    while (choice := choose(selector, scorer, f, max_questions=100)).finding_id is not None:
+        asked.append(choice.finding_id)
+        f = f.with_observations({choice.finding_id: Observation(False)})
+    assert "neck_stiffness" in asked
+    assert asked.index("neck_stiffness") < len(asked) - 1
+
+
+def test_likely_red_flag_signs_come_first(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(("chest_pain",), age_years=17, sex=Sex.MALE)
+    choice = choose(selector, scorer, f)
+    assert choice.p_yes >= RULE_FIRST_PROBABILITY
+    assert choice.finding_id in {"sweating", "crushing_chest_pain"}
+
+
+def test_ask_if_is_respected(selector: QuestionSelector, scorer: NaiveBayesScorer) -> None:
+    pain = ("abdominal_pain",)
+    posterior_f = facts(pain, age_years=30, sex=Sex.FEMALE)
+    posterior_m = facts(pain, age_years=30, sex=Sex.MALE)
+    for f in (posterior_f, posterior_m):
+        ranking = scorer.rank(Evidence(f))
+        candidates = selector.candidates(f, _posterior(selector, ranking))
+        if f.sex is Sex.MALE:
+            assert "vaginal_bleeding" not in candidates
+            assert "missed_period" not in candidates
+        else:
+            assert "missed_period" in candidates
+
+
+def test_general_question_before_specific_and_hierarchy_implications(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    def candidates(f: PatientFacts) -> list[str]:
+        return selector.candidates(f, _posterior(selector, scorer.rank(Evidence(f))))
+
+    vomiting = facts(("vomiting",), age_years=30, sex=Sex.MALE)
+    assert "abdominal_pain" in candidates(vomiting)
+    assert "right_lower_abdominal_pain" not in candidates(vomiting)  # parent not asked yet
+    with_pain = facts(("vomiting", "abdominal_pain"), age_years=30, sex=Sex.MALE)
+    assert "right_lower_abdominal_pain" in candidates(with_pain)
+    without_pain = facts(("vomiting",), ("abdominal_pain",), age_years=30, sex=Sex.MALE)
+    assert "right_lower_abdominal_pain" not in candidates(without_pain)  # implied absent
+    only_child = PatientFacts(age_years=30).with_observations(
+        {"right_lower_abdominal_pain": Observation(True)}
+    )
+    assert "abdominal_pain" not in candidates(only_child)  # implied present
+
+
+def test_stops_at_the_cap(selector: QuestionSelector, scorer: NaiveBayesScorer) -> None:
+    f = facts(("headache",))
+    choice = choose(selector, scorer, f, questions_asked=3, max_questions=3)
+    assert choice.finding_id is None
+    assert choice.stop is StopReason.CAP
+
+
+def test_stops_when_confident_and_no_danger_sign_is_left(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(
+        ("runny_nose", "sore_throat", "cough"),
+        ("fever", "shortness_of_breath", "chest_pain", "sweating", "headache"),
+        age_years=30,
+        sex=Sex.MALE,
+    )
+    assert scorer.rank(Evidence(f)).scores[0].probability >= 0.8
+    choice = choose(selector, scorer, f)
+    assert choice.finding_id is None
+    assert choice.stop in (StopReason.CONFIDENT, StopReason.NO_GAIN, StopReason.EXHAUSTED)
+
+
+def test_keeps_asking_while_a_danger_sign_is_pending(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(("runny_nose", "cough"), age_years=30, sex=Sex.MALE)
+    assert scorer.rank(Evidence(f)).scores[0].probability >= 0.8
+    choice = choose(selector, scorer, f)
+    assert choice.finding_id == "shortness_of_breath"  # a yes would make pneumonia plausible
+    assert choice.danger > 0
+
+
+def test_exhausted_when_everything_is_answered(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    kb = small_kb()
+    f = facts(("headache",), tuple(fid for fid in kb.findings if fid != "headache"))
+    choice = choose(selector, scorer, f)
+    assert choice.stop is StopReason.EXHAUSTED
+
+
+def _posterior(selector: QuestionSelector, ranking: Ranking) -> FloatArray:
+    return selector.posterior(ranking)
+
+
+@pytest.mark.parametrize(
+    "present",
+    [("headache", "fever"), ("chest_pain",), ("vomiting", "abdominal_pain"), ("dysuria",)],
+)
+def test_predicted_outcomes_match_scoring_and_triage(
+    selector: QuestionSelector, scorer: NaiveBayesScorer, present: tuple[str, ...]
+) -> None:
+    """The selector's look-ahead agrees with re-scoring and re-triaging the answered facts."""
+    triager = Triager(small_kb())
+    f = facts(present, age_years=30, sex=Sex.FEMALE)
+    ranking = scorer.rank(Evidence(f))
+    posterior = selector.posterior(ranking)
+    candidates = selector.candidates(f, posterior)
+    likelihood = scorer.model.answer_likelihood(candidates, f)
+    outcomes = selector.outcomes(f, posterior, candidates)
+    for k, fid in enumerate(candidates):
+        for answer, predicted in ((True, outcomes.if_yes[k]), (False, outcomes.if_no[k])):
+            answered = f.with_observations(
+                FindingExtractor(small_kb()).with_implications({fid: Observation(answer)})
+            )
+            after = scorer.rank(Evidence(answered))
+            w = scorer.model.absent_weight
+            weights = likelihood[:, k] if answer else (1 - likelihood[:, k]) ** w
+            expected = posterior * weights / (posterior * weights).sum()
+            assert selector.posterior(after) == pytest.approx(expected, abs=1e-9), fid
+            assert triager.decide(answered, after).disposition.urgency == predicted, fid
