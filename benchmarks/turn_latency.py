@@ -72,13 +72,15 @@ def ensure_bare_bot() -> Path:
     if not list((project / "models").glob("*.tar.gz")):
         project.mkdir(parents=True, exist_ok=True)
         print("==> creating and training the bare `rasa init` bot (once)...", flush=True)
-        subprocess.run(
-            [str(RASA), "init", "--no-prompt", "--init-dir", str(project)],
-            check=True,
-            cwd=project,
-            env={**os.environ, **QUIET_ENV},
-            stdout=subprocess.DEVNULL,
-        )
+        with (BENCH_DIR / "bare-train.log").open("wb") as log:
+            subprocess.run(
+                [str(RASA), "init", "--no-prompt", "--init-dir", str(project)],
+                check=True,
+                cwd=project,
+                env={**os.environ, **QUIET_ENV},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
     return project
 
 

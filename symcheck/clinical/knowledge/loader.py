@@ -16,14 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import ValidationError
 
+from symcheck.clinical.datafiles import read_mapping
 from symcheck.clinical.knowledge.base import KnowledgeBase, KnowledgeBaseError
 from symcheck.clinical.knowledge.models import Condition, Finding, KnowledgeBaseInfo
-
-# The C loader when PyYAML was built with libyaml (much faster); both are safe loaders.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_kb_dir() -> Path:
@@ -68,13 +65,7 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (safe)
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path}: cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
-    return data
+    return read_mapping(path, KnowledgeBaseError)
 
 
 def _entries(data: dict[str, Any], key: str, path: Path) -> list[Any]:

@@ -6,29 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
+from symcheck.clinical.nlu.numbers import QUANTITIES
 from symcheck.clinical.patient import Onset
 
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "couple of": 2,
-    "a couple of": 2,
-    "few": 3,
-    "a few": 3,
-    "several": 4,
-}
 _UNIT_HOURS = {
     "minute": 1 / 60,
     "min": 1 / 60,
@@ -113,7 +93,7 @@ def durations(clause: str, today: date | None = None) -> list[Span]:
     taken: list[tuple[int, int]] = []
     for match in _AMOUNT.finditer(clause):
         raw, unit = match.group(1), match.group(2)
-        count = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS.get(raw, 1))
+        count = float(raw) if raw[0].isdigit() else float(QUANTITIES.get(raw, 1))
         spans.append((match.start(), match.end(), count * _UNIT_HOURS[unit]))
         taken.append((match.start(), match.end()))
     for pattern, hours in _FIXED:

@@ -10,34 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from symcheck.clinical.nlu.numbers import WORD_NUMBERS
 from symcheck.clinical.nlu.text import normalise
 from symcheck.clinical.patient import Sex
 
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "a": 1,
-    "an": 1,
-}
-_NUM = r"(\d{1,3}(?:\.\d)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = r"(\d{1,3}(?:\.\d)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 _AGE_UNITS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "yr": 1.0}
 # Units and words after a number that mean it is not an age.
 _NOT_AGE = (
@@ -162,7 +139,7 @@ def parse_sex_answer(text: str) -> Sex | None:
 
 
 def _number(raw: str) -> float:
-    return float(raw) if raw[0].isdigit() else float(_WORD_NUMBERS[raw])
+    return float(raw) if raw[0].isdigit() else float(WORD_NUMBERS[raw])
 
 
 def _age(norm: str) -> float | None:

@@ -14,15 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from symcheck.clinical.datafiles import read_mapping
 from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.rules.models import RedFlagRule, RuleFile, RuleSetInfo
 from symcheck.clinical.rules.ruleset import RuleSet, RuleSetError
 
-# The C loader when PyYAML was built with libyaml; both are safe loaders.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FILE_KEYS = {"system", "rules"}
 
 
@@ -79,11 +77,5 @@ def _rule_file(path: Path) -> RuleFile:
         raise RuleSetError(f"{path.name}: {exc}") from exc
 
 
-def _read(path: Path) -> Any:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (safe)
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleSetError(f"{path}: cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise RuleSetError(f"{path}: expected a mapping at the top level")
-    return data
+def _read(path: Path) -> dict[str, Any]:
+    return read_mapping(path, RuleSetError)

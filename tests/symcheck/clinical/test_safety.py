@@ -6,25 +6,9 @@ import pytest
 
 from symcheck.clinical import safety
 from symcheck.clinical.dispositions import Disposition
-from symcheck.clinical.knowledge import KnowledgeBase, load_knowledge_base
 from symcheck.clinical.nlu import FindingExtractor
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
-from symcheck.clinical.rules import RedFlagRule, RuleSet, load_rules
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge_base()
-
-
-@pytest.fixture(scope="module")
-def ruleset(kb: KnowledgeBase) -> RuleSet:
-    return load_rules(kb=kb)
-
-
-@pytest.fixture(scope="module")
-def extractor(kb: KnowledgeBase) -> FindingExtractor:
-    return FindingExtractor(kb)
+from symcheck.clinical.rules import RedFlagRule, RuleSet
 
 
 def _check(

@@ -1,4 +1,4 @@
-"""Fixtures for the language-understanding tests: the shipped KB, rules and extractor."""
+"""Fixtures for the clinical tests: the shipped knowledge base, rule set and extractor."""
 
 from __future__ import annotations
 
