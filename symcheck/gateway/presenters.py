@@ -18,6 +18,7 @@ REASON_LABELS = {
     "patient_request": "Patient asked for a clinician",
     "low_confidence": "Bot not confident",
     "not_understood": "Bot did not understand",
+    "emergency_result": "Assessment advised emergency care",
 }
 
 

@@ -540,6 +540,10 @@ class InterviewEngine:
         if low:
             d.say(f"{self.copy.safety_net(safety_net)}\n{self.copy.low_confidence()}")
             self._handoff(d, HandoffReason.LOW_CONFIDENCE, disposition)
+        elif disposition.is_emergency:
+            # Emergencies go to the top of the clinician queue, whatever decided them.
+            d.say(f"{self.copy.safety_net(safety_net)}\n{self.copy.alerted()}")
+            self._handoff(d, HandoffReason.EMERGENCY_RESULT, disposition)
         else:
             d.say(
                 f"{self.copy.safety_net(safety_net)}\n{self.copy.offer_clinician()}",

@@ -106,6 +106,7 @@ class HandoffReason(StrEnum):
     PATIENT_REQUEST = "patient_request"
     LOW_CONFIDENCE = "low_confidence"
     NOT_UNDERSTOOD = "not_understood"
+    EMERGENCY_RESULT = "emergency_result"  # the assessment itself advised emergency care
 
 
 @dataclass(frozen=True)

@@ -436,6 +436,18 @@ def test_result_with_top_conditions_and_supporting_findings(chat: Chat) -> None:
     assert not signals(result, SignalType.HANDOFF)
 
 
+def test_an_emergency_result_goes_to_the_clinician_queue(chat: Chat) -> None:
+    adult_man(chat, "I have tummy ache, pain in the lower right side and I am throwing up")
+    result = chat.answer_until_done({"vomiting": True, "fever": True}, default=False)
+    [outcome] = signals(result, SignalType.RESULT)
+    assert outcome.disposition is not None and outcome.disposition.is_emergency
+    [handoff] = signals(result, SignalType.HANDOFF)
+    assert handoff.reason is HandoffReason.EMERGENCY_RESULT
+    assert handoff.disposition is outcome.disposition
+    assert chat.state.phase is Phase.HANDOFF
+    assert "alerted a clinician" in texts(result)
+
+
 def test_after_the_result_yes_hands_off(chat: Chat) -> None:
     finish_cold(chat)
     result = chat.yes()
