@@ -12,7 +12,8 @@ if [ -f "$model" ] && [ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ]; then
 fi
 echo "==> training the Rasa model (inputs changed or no model yet)"
 mkdir -p models
-export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0 PYTHONWARNINGS=ignore \
+  SQLALCHEMY_SILENCE_UBER_WARNING=1
 .venv-rasa/bin/rasa train --config config.yml --domain bot/domain.yml --data nlu_data stories \
   --out models --fixed-model-name symcheck --quiet
 echo "$want" > "$stamp"

@@ -119,6 +119,7 @@ class Stack:
             "SYMCHECK_ACTION_URL": f"http://127.0.0.1:{ports.actions}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONUNBUFFERED": "1",
         }
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
