@@ -440,7 +440,8 @@ def test_an_emergency_result_goes_to_the_clinician_queue(chat: Chat) -> None:
     adult_man(chat, "I have tummy ache, pain in the lower right side and I am throwing up")
     result = chat.answer_until_done({"vomiting": True, "fever": True}, default=False)
     [outcome] = signals(result, SignalType.RESULT)
-    assert outcome.disposition is not None and outcome.disposition.is_emergency
+    assert outcome.disposition is not None
+    assert outcome.disposition.is_emergency
     [handoff] = signals(result, SignalType.HANDOFF)
     assert handoff.reason is HandoffReason.EMERGENCY_RESULT
     assert handoff.disposition is outcome.disposition
