@@ -76,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         stopping = True
 
     signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C raises KeyboardInterrupt even when started in the background (where the shell
+    # makes SIGINT ignored), so every way of stopping ends in the same clean shutdown.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("==> starting the action server, Rasa and the gateway (Rasa takes a little while)...")
     try:
         stack.start()
