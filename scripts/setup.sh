@@ -5,6 +5,9 @@
 #   .venv-rasa/  Python 3.10: Rasa Open Source 3.6.21
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Some machines configure extra package indexes that lack most packages; pip then warns once
+# per package. Keep real errors, drop that noise.
+exec 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
 stamp_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 

@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
 failed=()
 
 section() {  # name command...
@@ -14,9 +15,9 @@ section() {  # name command...
 }
 
 section "ruff" bash -c '.venv/bin/ruff check . && .venv/bin/ruff format --check .'
-section "rasa data validate" .venv-rasa/bin/rasa data validate --config config.yml \
+section "rasa data validate" env PYTHONWARNINGS=ignore .venv-rasa/bin/rasa data validate --config config.yml \
   --domain bot/domain.yml --data nlu_data stories --fail-on-warnings
-section "rasa conversation tests" .venv-rasa/bin/rasa test --model models/symcheck.tar.gz \
+section "rasa conversation tests" env PYTHONWARNINGS=ignore .venv-rasa/bin/rasa test --model models/symcheck.tar.gz \
   --stories tests/rasa --nlu tests/rasa/nlu --config config.yml --domain bot/domain.yml \
   --fail-on-prediction-errors \
   --out var/rasa-test-results

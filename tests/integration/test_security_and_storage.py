@@ -106,11 +106,17 @@ def test_every_transcript_view_is_audited(
 
 
 def test_dashboard_api_refuses_without_login_and_writes_without_csrf(
-    live_stack: LiveStack, clinician: Clinician
+    live_stack: LiveStack, patient: WebPatient, clinician: Clinician
 ) -> None:
     assert httpx.get(f"{live_stack.url}/dashboard/api/queue").status_code == 401
-    response = clinician.client.post(f"{live_stack.url}/dashboard/api/cases/x/claim")
-    assert response.status_code in (403, 422)
+    patient.say("please let me talk to a nurse")
+    case_id = clinician.case_for(patient.conversation_id or "")["id"]
+    claim = f"{live_stack.url}/dashboard/api/cases/{case_id}/claim"
+    assert clinician.client.post(claim).status_code == 403
+    forged = clinician.client.post(claim, headers={"X-CSRF-Token": "forged"})
+    assert forged.status_code == 403
+    assert clinician.post(f"/dashboard/api/cases/{case_id}/claim").status_code == 200
+    clinician.resolve(case_id)
 
 
 def test_no_message_text_in_any_log(live_stack: LiveStack, patient: WebPatient) -> None:
