@@ -11,7 +11,8 @@ Every action does the same thing with a different reading of the patient's messa
    (``json_message``, see :mod:`symcheck.bridge`) for the gateway;
 5. return ``SlotSet("interview", new_state)``.
 
-Logs carry the action name, the conversation id, the act and counts: never text.
+Logs carry the action name, a one-way reference to the conversation (never its id: the id is
+the patient's credential), the act and counts: never text.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.engine_provider import get_engine
 from symcheck.bridge import BridgeUpdate, encode
 from symcheck.clinical.interview.protocol import INTENT_ACTS, Act, Turn
+from symcheck.gateway.logsafe import ref
 
 if TYPE_CHECKING:
     from symcheck.clinical.interview import InterviewEngine, InterviewState, StepResult
@@ -106,8 +108,8 @@ def load_state(engine: InterviewEngine, slot: Any, sender_id: str | None) -> Int
         return InterviewState.from_dict(slot)
     except (StateError, KeyError, TypeError, ValueError) as exc:
         logger.warning(
-            "interview state unreadable, starting afresh (sender %s): %s",
-            sender_id,
+            "interview state unreadable, starting afresh (conversation_ref=%s): %s",
+            ref(sender_id),
             type(exc).__name__,
         )
         return engine.new_state()
@@ -166,9 +168,9 @@ class InterviewAction(Action, ABC):
         dispatcher.utter_message(json_message=encode(update))
 
         logger.info(
-            "%s sender=%s act=%s phase=%s replies=%d signals=%s ms=%.0f",
+            "%s conversation_ref=%s act=%s phase=%s replies=%d signals=%s ms=%.0f",
             self.name(),
-            tracker.sender_id,
+            ref(tracker.sender_id),
             turn.act.value,
             result.state.phase.value,
             len(result.replies),

@@ -9,7 +9,9 @@ from typing import Any, ClassVar
 
 from connectors.base import Channel, InboundError, InboundMessage
 
-MAX_BODY_BYTES = 64 * 1024
+# Generous on purpose: a long message is cut to ``SYMCHECK_MAX_MESSAGE_CHARS`` and processed
+# (the patient is told), not refused. Only bodies no chat could produce are refused.
+MAX_BODY_BYTES = 256 * 1024
 
 
 class WebChannel(Channel):
@@ -28,7 +30,7 @@ class WebChannel(Channel):
 
     def parse(self, body: bytes, headers: Mapping[str, str] | None = None) -> InboundMessage:
         if len(body) > self.max_body_bytes:
-            raise InboundError("payload_too_large", "the request body is too large", 413)
+            raise payload_too_large()
         try:
             decoded = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -54,6 +56,14 @@ class WebChannel(Channel):
             text=text,
             conversation_id=parse_conversation_id(data.get("conversation_id")),
         )
+
+
+def payload_too_large() -> InboundError:
+    return InboundError(
+        "payload_too_large",
+        "Your message is far too long to send. Please send a shorter message.",
+        413,
+    )
 
 
 def parse_conversation_id(value: Any) -> uuid.UUID | None:

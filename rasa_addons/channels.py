@@ -8,7 +8,8 @@ messages (``text``/``buttons``, and ``custom`` for the bridge update). Configure
     rasa_addons.channels.GatewayInput:
       token: "${SYMCHECK_RASA_TOKEN}"
 
-Unlike the stock ``RestInput`` this channel never logs message text, rejects malformed bodies
+Unlike the stock ``RestInput`` this channel never logs message text nor the sender id (the
+patient's credential; logs carry :func:`rasa_addons.logsafe.ref`), rejects malformed bodies
 with 400, and answers 500/503 (instead of an empty 200) when Rasa fails, so the gateway gives
 its safe fallback reply.
 """
@@ -28,6 +29,8 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from rasa_addons.logsafe import ref
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +138,14 @@ class GatewayInput(RestInput):
             try:
                 await on_new_message(message)
             except asyncio.CancelledError:
-                logger.error("gateway message timed out (sender %s)", sender)
+                logger.error("gateway message timed out (conversation_ref=%s)", ref(sender))
                 return _json_error(503, "timeout")
             except Exception as exc:  # never log the text, only what failed
-                logger.error("gateway message failed (sender %s): %s", sender, type(exc).__name__)
+                logger.error(
+                    "gateway message failed (conversation_ref=%s): %s",
+                    ref(sender),
+                    type(exc).__name__,
+                )
                 return _json_error(500, "processing failed")
             return response.json(collector.messages)
 

@@ -43,6 +43,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
+from rasa_addons.logsafe import ref
+
 logger = logging.getLogger(__name__)
 
 KEYS_ENV = "SYMCHECK_ENCRYPTION_KEYS"
@@ -216,7 +218,8 @@ class EncryptedSQLTrackerStore(TrackerStore, SerializedTrackerAsText):
             return unpack(self._fernet.decrypt(token.encode("ascii")))
         except (InvalidToken, UnicodeError, zlib.error) as exc:
             raise TrackerDecryptionError(
-                f"cannot decrypt the stored tracker of {sender_id!r} with {KEYS_ENV}"
+                f"cannot decrypt the stored tracker (conversation_ref={ref(sender_id)}) "
+                f"with {KEYS_ENV}"
             ) from exc
 
     # -- blocking database work (run in a worker thread) -----------------------------------

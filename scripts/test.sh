@@ -21,6 +21,7 @@ section "rasa conversation tests" env PYTHONWARNINGS=ignore .venv-rasa/bin/rasa 
   --stories tests/rasa --nlu tests/rasa/nlu --config config.yml --domain bot/domain.yml \
   --fail-on-prediction-errors \
   --out var/rasa-test-results
+section "NLU holdout gate" .venv/bin/python scripts/check_nlu_holdout.py var/rasa-test-results
 section "rasa_addons tests (Python 3.10)" env PYTHONPATH=. .venv-rasa/bin/python -m pytest \
   tests/rasa_addons --confcutdir=tests/rasa_addons -p no:cacheprovider -q
 section "tests (Python 3.11)" .venv/bin/python -m pytest -q

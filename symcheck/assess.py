@@ -13,16 +13,21 @@ Contract (``symcheck assess``; reviewers and evaluators depend on it, keep it st
      "conditions": [{"name": str, "icd10": str, "score": float}],   # top 5, best first
      "questions_asked": int}
 
-  or ``{"id": str, "error": str}`` for a case that cannot be handled (the run goes on).
+  or ``{"id": str, "error": str}`` for a case that cannot be handled (the run goes on),
+  including an interview that did not finish (``"interview did not finish: <reason>"``):
+  the complaint was not understood and a clinician was offered, or the turn limit was hit.
+  Only an assessment is reported as a triage: a result (a low-confidence one included), a
+  red-flag interrupt, or an emergency result handed to a clinician.
 
 The simulated patient opens with ``text``, gives ``age`` and ``sex`` when asked (or would
 rather not say when they are null), and answers each question from ``facts``. Fact phrases are
 matched to findings by the bot's own language understanding (the finding extractor; a string
 value such as ``"3 days"`` counts as present, with the string appended so its duration,
 severity or onset is read), falling back to an exact finding id or name. Questions about
-anything else are answered "don't know". When a red flag interrupts, the triage is the rule's
-disposition and the conditions are those scored so far. Triage and conditions are read from
-the same case summary a clinician sees (conditions that explain a reported finding, best first).
+anything else are answered "don't know"; it accepts a clinician when one is offered. When a
+red flag interrupts, the triage is the rule's disposition and the conditions are those scored
+so far. Triage and conditions are read from the same case summary a clinician sees
+(conditions that explain a reported finding, best first).
 """
 
 from __future__ import annotations
@@ -35,8 +40,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from symcheck.clinical.interview.engine import InterviewEngine
-from symcheck.clinical.interview.protocol import Act, Turn
-from symcheck.clinical.interview.state import InterviewState, Phase
+from symcheck.clinical.interview.protocol import Act, HandoffReason, Turn
+from symcheck.clinical.interview.state import InterviewState, Phase, ResultRecord
 from symcheck.clinical.nlu.text import normalise
 from symcheck.clinical.patient import Observation
 
@@ -162,7 +167,10 @@ def assess_case(engine: InterviewEngine, case: Case) -> dict[str, Any]:
         if state.phase in _TERMINAL:
             break
         turn = patient.reply(state)
-    return _report(engine, case.id, state)
+    unfinished = _unfinished(state)
+    if unfinished is not None or state.result is None:
+        return {"id": case.id, "error": f"interview did not finish: {unfinished}"}
+    return _report(engine, case.id, state, state.result)
 
 
 def assess_lines(engine: InterviewEngine, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -181,10 +189,30 @@ def assess_lines(engine: InterviewEngine, lines: Iterable[str]) -> Iterator[dict
             yield {"id": case.id, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _report(engine: InterviewEngine, case_id: str, state: InterviewState) -> dict[str, Any]:
+def _unfinished(state: InterviewState) -> str | None:
+    """Why the interview gave no assessment, or ``None`` when it did.
+
+    An assessment is a result given to the patient (low-confidence results included) or a
+    red-flag interrupt; both leave a result record. A handoff without one (the complaint was
+    not understood, or a clinician was asked for) and a conversation still going at the turn
+    limit are not assessments.
+    """
+    if state.result is not None and state.phase in _TERMINAL:
+        return None
+    if state.phase is Phase.HANDOFF:
+        if state.handoff_reason is HandoffReason.NOT_UNDERSTOOD:
+            return "the complaint was not understood (handed to a clinician)"
+        reason = state.handoff_reason.value if state.handoff_reason else "unknown"
+        return f"handed to a clinician before a result (reason: {reason})"
+    return f"turn limit reached (phase: {state.phase.value})"
+
+
+def _report(
+    engine: InterviewEngine, case_id: str, state: InterviewState, result: ResultRecord
+) -> dict[str, Any]:
     """The output record: what the clinician summary says about the finished interview."""
     summary = engine.summary(state)
-    triage = summary.disposition or engine.estimate(state).decision.disposition.value
+    triage = summary.disposition or result.disposition.value
     return {
         "id": case_id,
         "triage": triage,

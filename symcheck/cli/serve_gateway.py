@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format=LOG_FORMAT, force=True)
     logging.getLogger("uvicorn.access").disabled = True  # never the access log
+    # httpx logs every request URL at INFO; channel URLs can carry tokens (Telegram).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def build_config(args: argparse.Namespace) -> uvicorn.Config:

@@ -4,7 +4,12 @@ A question is worth asking for three reasons, and its score adds them:
 
 - **information**: the expected reduction in entropy (bits) of the posterior over the
   conditions *and* the unexplained hypothesis, from a yes/no answer, computed exactly under the
-  naive-Bayes model (``don't know`` answers carry no information and are left out);
+  naive-Bayes model. A *don't know* carries no information, and who does not know about a
+  finding often cannot say about its close variants either (its parent, children and
+  siblings in the finding hierarchy: "tummy pain?" - "don't know" - "pain low on the
+  right?"), so every chance of an answer below (and the gain) is weighed by the chance of a
+  yes or a no at all, estimated from the answers to the finding's close variants (see
+  :meth:`QuestionSelector.answerability`);
 - **danger**: a careful clinician asks about danger signs even when they are unlikely. For each
   candidate we work out the disposition the patient would get if they answered *yes* (red-flag
   rules that would fire, escalators of plausible conditions that would hold, risk modifiers,
@@ -13,24 +18,47 @@ A question is worth asking for three reasons, and its score adds them:
 - **settling**: a *no* that would lower the disposition (ruling out the one condition that keeps
   it urgent) is worth ``P(no) x levels`` at the smaller :data:`SETTLE_WEIGHT`.
 
-A question whose *yes* would fire a red-flag rule goes before all others when a yes is
-reasonably likely (:data:`RULE_FIRST_PROBABILITY`): the rules are the clinically agreed danger
-patterns ("chest pain: any sweating?"), and a clinician completes them before exploring the
-differential. Less likely danger signs compete through their weighted danger score instead,
-so a fever does not trigger a dozen sepsis questions in a row.
+Questions whose *yes* would fire a red-flag rule (they complete a rule in play) come first, in
+two tiers (:class:`Priority`):
 
-Candidates are findings linked to plausible conditions (posterior >= :data:`PLAUSIBLE`, and
-explaining at least one reported finding: a clinician does not ask a sore throat about
-urination just because bladder infections are common), the escalator findings of those
-conditions, and the missing findings of red-flag rules already in
-play (one of their findings reported present). Excluded: findings already answered or asked,
-findings whose ``ask_if`` fails, findings the hierarchy already settles (an ancestor reported
-absent, a descendant reported present); a specific finding waits until its more general parent
-has been asked ("chest pain?" before "crushing chest pain?").
+1. ``rule``: a yes is reasonably likely (:data:`RULE_FIRST_PROBABILITY`): the rules are the
+   clinically agreed danger patterns ("chest pain: any sweating?"), and a clinician completes
+   them before exploring the differential;
+2. ``danger``: the rule would raise the advice, and a yes is *plausible*: at least
+   :data:`DANGER_PLAUSIBLE` and at least :data:`DANGER_LIFT` times the finding's base rate
+   (the patient's facts make it clearly more likely than in anyone), counting only the
+   chance of an actual yes (see answerability). Within a budget of :data:`DANGER_BUDGET`
+   such questions per interview, so unlikely danger signs do not crowd out the diagnosis ("a
+   toddler with a rash: does it fade under a glass?"). While budget is left, such a question
+   also keeps the interview from stopping.
+
+Other danger signs compete through their weighted danger score, so a fever does not trigger
+a dozen sepsis questions in a row.
+
+A red-flag rule (not yet fired) is *in play* when the patient's facts make it plausible:
+
+- one of its findings is reported present; its missing findings are all candidates;
+- or a more general or more specific form of one of its findings is reported present ("rash"
+  for "rash that does not fade under a glass");
+- or its demographic criteria can still hold for the patient (and none of its required
+  findings is denied) and a finding of the same body system as one of its findings is
+  reported present ("blood in the stool" for "black, tarry stools").
+
+For the last two, only findings whose yes would fire a rule, with a plausible yes as above,
+become candidates.
+
+Other candidates are findings linked to plausible conditions (posterior >= :data:`PLAUSIBLE`,
+and explaining at least one reported finding: a clinician does not ask a sore throat about
+urination just because bladder infections are common) and the escalator findings of those
+conditions. Excluded: findings already answered or asked, findings whose ``ask_if`` fails,
+findings the hierarchy already settles (an ancestor reported absent, a descendant reported
+present); a specific finding waits until its more general parent has been asked ("chest
+pain?" before "crushing chest pain?").
 
 Stop when the cap is reached, when no candidate is left, or - provided no danger sign with a
-real chance of a *yes* (:data:`DANGER_MIN_PROBABILITY`) is still unasked - when the top
-condition reaches :data:`CONFIDENT` or no question is worth :data:`MIN_GAIN_BITS`.
+real chance of a *yes* (:data:`DANGER_MIN_PROBABILITY`, or a ``danger`` question within the
+budget) is still unasked - when the top condition reaches :data:`CONFIDENT` or no question is
+worth :data:`MIN_GAIN_BITS` (after weighing by answerability).
 
 :class:`QuestionSelector` is built once per knowledge base; :meth:`QuestionSelector.choose` is
 pure and deterministic (ties go to the smallest finding id).
@@ -78,6 +106,23 @@ SETTLE_WEIGHT = 0.5
 DANGER_MIN_PROBABILITY = 0.05
 #: A red-flag question (its yes would fire a rule) this likely to get a yes is asked first.
 RULE_FIRST_PROBABILITY = 0.10
+#: A red-flag question less likely than that still goes first, within :data:`DANGER_BUDGET`,
+#: when a yes is plausible: at least 1 in 100 ...
+DANGER_PLAUSIBLE = 0.01
+#: ... and at least twice the finding's base rate (the rate among patients in general): the
+#: patient's facts, not the knowledge base's background noise, make the danger sign likely.
+DANGER_LIFT = 2.0
+#: Unlikely danger signs asked with priority per interview: enough to complete the patterns
+#: a careful clinician checks, few enough that they do not crowd out the diagnosis.
+DANGER_BUDGET = 3
+
+
+class Priority(StrEnum):
+    """Why a question was chosen (see the module docstring)."""
+
+    RULE = "rule"  # completes a red-flag rule with a likely yes
+    DANGER = "danger"  # completes a red-flag rule with a plausible yes (budgeted)
+    SCORE = "score"  # the best information + danger + settling score
 
 
 class StopReason(StrEnum):
@@ -97,6 +142,7 @@ class QuestionChoice:
         gain: expected information gain of the question, bits.
         danger: ``P(yes) x`` urgency levels the answer could add.
         p_yes: predicted probability of a yes.
+        priority: why the question was chosen; ``None`` when stopping.
     """
 
     finding_id: str | None
@@ -104,6 +150,7 @@ class QuestionChoice:
     gain: float = 0.0
     danger: float = 0.0
     p_yes: float = 0.0
+    priority: Priority | None = None
 
 
 class QuestionSelector:
@@ -120,10 +167,26 @@ class QuestionSelector:
         self._model = model
         self._triager = triager or Triager(kb)
         self._rows = {cid: i for i, cid in enumerate(model.condition_ids)}
+        self._rules = tuple(sorted(rules, key=lambda r: r.id))
         self._rules_by_finding = _index_rules(rules)
+        # Per rule: its findings, their more general / more specific forms, their systems.
+        self._rule_findings = {r.id: frozenset(logic.finding_ids(r.when)) for r in self._rules}
+        self._rule_family = {
+            rid: frozenset(
+                rel for fid in fids for rel in (*kb.ancestors_of(fid), *kb.descendants_of(fid))
+            )
+            - fids
+            for rid, fids in self._rule_findings.items()
+        }
+        self._rule_systems = {
+            rid: frozenset(kb.findings[fid].system for fid in fids)
+            for rid, fids in self._rule_findings.items()
+        }
+        self._base_rate = {fid: finding.base_rate for fid, finding in kb.findings.items()}
         self._escalated_by = _index_escalators(kb)
         self._modifier_ids = frozenset(self._triager.modifier_findings.all)
         self._descendants = {fid: tuple(kb.descendants_of(fid)) for fid in kb.findings}
+        self._variants = {fid: _variants(kb, fid) for fid in kb.findings}
         # Condition x finding: the condition lists the finding as more likely than its base
         # rate, i.e. it explains the finding (as in Triager.explains).
         self._explains = model.listed[:-1] & (model.likelihood[:-1] > model.likelihood[-1])
@@ -146,12 +209,19 @@ class QuestionSelector:
         asked: Collection[str] = (),
         questions_asked: int = 0,
         max_questions: int = 15,
+        danger_asked: int = 0,
     ) -> QuestionChoice:
-        """The next finding to ask about, or a stop reason (see the module docstring)."""
+        """The next finding to ask about, or a stop reason (see the module docstring).
+
+        Args:
+            danger_asked: questions already asked with :attr:`Priority.DANGER` (the budget).
+        """
         if questions_asked >= max_questions:
             return QuestionChoice(None, StopReason.CAP)
         posterior = self.posterior(ranking)
-        candidates = self.candidates(facts, posterior, fired, asked)
+        regular = self.candidates(facts, posterior, fired, asked)
+        extra = set(self.danger_candidates(facts, fired, asked)) - set(regular)
+        candidates = sorted((*regular, *extra))
         if not candidates:
             return QuestionChoice(None, StopReason.EXHAUSTED)
         likelihood = self._model.answer_likelihood(candidates, facts)
@@ -160,30 +230,72 @@ class QuestionSelector:
         gain = _information_gain(posterior, p_yes, after_yes, after_no)
         now = self._triager.decide(facts, ranking, fired).disposition.urgency
         after = self._outcomes(facts, candidates, p_yes, after_yes, after_no, fired)
+        fires = after.floor_yes > after.floor_now
+        # The chance of an actual yes / no: the patient may not be able to say.
+        answers = np.array([self.answerability(f, facts) for f in candidates])
+        said_yes = p_yes * answers
+        said_no = (1.0 - p_yes) * answers
+        # A plausible danger sign: a yes would fire a rule that raises the advice, and the
+        # chance of that yes is real and well above the base rate.
+        base_rate = np.array([self._base_rate[f] for f in candidates])
+        plausible = (
+            (after.floor_yes > now)
+            & (said_yes >= DANGER_PLAUSIBLE)
+            & (said_yes >= DANGER_LIFT * base_rate)
+        )
+        # Danger-only candidates stay only if a yes would fire a rule and is plausible.
+        keep = np.array([f not in extra for f in candidates]) | plausible
+        if not keep.any():
+            return QuestionChoice(None, StopReason.EXHAUSTED)
+        if not keep.all():
+            idx = np.flatnonzero(keep)
+            candidates = [candidates[i] for i in idx]
+            p_yes, gain, fires, plausible = p_yes[idx], gain[idx], fires[idx], plausible[idx]
+            answers, said_yes, said_no = answers[idx], said_yes[idx], said_no[idx]
+            after = Outcomes(
+                if_yes=after.if_yes[idx],
+                if_no=after.if_no[idx],
+                floor_yes=after.floor_yes[idx],
+                floor_now=after.floor_now,
+            )
+        # A don't-know answer carries no information: weigh what an answer could tell by the
+        # chance of getting one.
+        useful = gain * answers
         # A rule that would fire is a certain floor (and a clinician alert), whereas a
         # condition-based disposition may still change: count the rise of the floor too.
         rise = np.maximum(after.if_yes - now, after.floor_yes - after.floor_now)
-        danger = p_yes * np.maximum(rise, 0)
-        settle = (1.0 - p_yes) * np.maximum(now - after.if_no, 0)
-        score = gain + DANGER_WEIGHT * danger + SETTLE_WEIGHT * settle
-        # Red-flag questions first: a yes that would fire a rule, with a real chance of a yes.
-        completes_rule = (after.floor_yes > after.floor_now) & (p_yes >= RULE_FIRST_PROBABILITY)
-        if completes_rule.any():
-            score = np.where(completes_rule, score, -np.inf)
+        danger = said_yes * np.maximum(rise, 0)
+        settle = said_no * np.maximum(now - after.if_no, 0)
+        score = useful + DANGER_WEIGHT * danger + SETTLE_WEIGHT * settle
+        # Red-flag questions first: a yes that would fire a rule, with a real chance of a yes,
+        # then (within the budget) with a plausible yes.
+        rule_first = fires & (said_yes >= RULE_FIRST_PROBABILITY)
+        danger_first = plausible & (danger_asked < DANGER_BUDGET)
+        priority = Priority.SCORE
+        for tier, kind in ((rule_first, Priority.RULE), (danger_first, Priority.DANGER)):
+            if tier.any():
+                score = np.where(tier, score, -np.inf)
+                priority = kind
+                break
         best = int(np.argmax(score))  # first maximum: candidates are sorted by id
         choice = QuestionChoice(
-            candidates[best], None, float(gain[best]), float(danger[best]), float(p_yes[best])
+            candidates[best],
+            None,
+            float(gain[best]),
+            float(danger[best]),
+            float(p_yes[best]),
+            priority,
         )
         # Could an answer still change the advice, with a real chance of that answer?
-        pending = np.any(
-            (((after.if_yes != now) | (rise > 0)) & (p_yes >= DANGER_MIN_PROBABILITY))
-            | ((after.if_no != now) & (1.0 - p_yes >= DANGER_MIN_PROBABILITY))
+        pending = danger_first.any() or np.any(
+            (((after.if_yes != now) | (rise > 0)) & (said_yes >= DANGER_MIN_PROBABILITY))
+            | ((after.if_no != now) & (said_no >= DANGER_MIN_PROBABILITY))
         )
         if not pending:
             top = max((s.probability for s in ranking.scores), default=0.0)
             if top >= CONFIDENT:
                 return QuestionChoice(None, StopReason.CONFIDENT, choice.gain, choice.danger)
-            if float(gain.max()) < MIN_GAIN_BITS:
+            if float(useful.max()) < MIN_GAIN_BITS:
                 return QuestionChoice(None, StopReason.NO_GAIN, choice.gain, choice.danger)
         return choice
 
@@ -219,20 +331,73 @@ class QuestionSelector:
             for rule in self._rules_by_finding.get(fid, ()):
                 if rule.id not in fired_ids:
                     linked.update(logic.finding_ids(rule.when))
+        return sorted(
+            {
+                self._general_first(fid, facts, asked)
+                for fid in linked
+                if self._askable(fid, facts, asked)
+            }
+        )
+
+    def danger_candidates(
+        self,
+        facts: PatientFacts,
+        fired: Sequence[RedFlagRule] = (),
+        asked: Collection[str] = (),
+    ) -> list[str]:
+        """Askable findings of the rules in play through a related finding or body system.
+
+        :meth:`choose` keeps only those whose yes would fire a rule, with a plausible yes.
+        """
         out: set[str] = set()
-        for fid in linked:
-            if not self._askable(fid, facts, asked):
-                continue
-            parent = self._kb.findings[fid].parent
-            if (
-                parent is not None
-                and parent not in facts.findings
-                and self._askable(parent, facts, asked)
-            ):
-                out.add(parent)  # the general question first
-            else:
-                out.add(fid)
+        for rule in self.in_play(facts, fired):
+            for fid in self._rule_findings[rule.id]:
+                if self._askable(fid, facts, asked):
+                    out.add(self._general_first(fid, facts, asked))
         return sorted(out)
+
+    def in_play(self, facts: PatientFacts, fired: Sequence[RedFlagRule] = ()) -> list[RedFlagRule]:
+        """Rules not yet fired that the facts make plausible through a related finding (a
+        more general or more specific form of one of theirs) or a finding of the same body
+        system, when their demographic criteria can still hold.
+
+        Rules with one of their own findings reported are in play too, but their findings
+        are regular candidates (see :meth:`candidates`).
+        """
+        fired_ids = {rule.id for rule in fired}
+        present = frozenset(facts.present_ids)
+        systems = {self._kb.findings[f].system for f in present if f in self._kb.findings}
+        out = []
+        for rule in self._rules:
+            if rule.id in fired_ids or not present.isdisjoint(self._rule_findings[rule.id]):
+                continue
+            related = not present.isdisjoint(self._rule_family[rule.id])
+            same_system = not systems.isdisjoint(self._rule_systems[rule.id])
+            if (related or same_system) and _possible(rule.when, facts):
+                out.append(rule)
+        return out
+
+    def answerability(self, fid: str, facts: PatientFacts) -> float:
+        """The chance of a yes or a no (not a *don't know*) when asking about ``fid``.
+
+        Estimated from what the patient said about its close variants (parent, children,
+        siblings), counting one imagined yes-or-no answer: 1 when they said nothing about
+        them or answered every one, 1/2 after a single *don't know*, 1/3 after two.
+        """
+        said = [facts.findings[v] for v in self._variants[fid] if v in facts.findings]
+        informative = sum(1 for obs in said if obs.present is not None)
+        return (1 + informative) / (1 + len(said))
+
+    def _general_first(self, fid: str, facts: PatientFacts, asked: Collection[str]) -> str:
+        """The finding, or its parent when that has not been asked yet (general first)."""
+        parent = self._kb.findings[fid].parent
+        if (
+            parent is not None
+            and parent not in facts.findings
+            and self._askable(parent, facts, asked)
+        ):
+            return parent
+        return fid
 
     def _askable(self, fid: str, facts: PatientFacts, asked: Collection[str]) -> bool:
         if fid in facts.findings or fid in asked or fid not in self._model.finding_index:
@@ -366,12 +531,49 @@ def _condition_urgency(
     return out
 
 
+def _variants(kb: KnowledgeBase, fid: str) -> tuple[str, ...]:
+    """A finding's close variants: its parent, its children and its siblings."""
+    parent = kb.findings[fid].parent
+    family = {*kb.children_of(fid)}
+    if parent is not None:
+        family |= {parent, *kb.children_of(parent)}
+    family.discard(fid)
+    return tuple(sorted(family))
+
+
+def _possible(criterion: logic.Criterion, facts: PatientFacts) -> bool:
+    """Whether the criterion could still hold once the unknown findings are asked.
+
+    Demographic criteria hold or not as :func:`logic.holds` says, but an unknown
+    demographic could still hold; a finding could still be reported unless it was denied.
+    """
+    match criterion:
+        case logic.Present(finding) | logic.FindingWith(finding=finding):
+            return not facts.is_absent(finding)
+        case logic.All(parts):
+            return all(_possible(p, facts) for p in parts)
+        case logic.Any_(parts):
+            return any(_possible(p, facts) for p in parts)
+        case logic.AtLeast(count, parts):
+            return sum(_possible(p, facts) for p in parts) >= count
+        case logic.NoneOf(parts):
+            return not any(logic.holds(p, facts) for p in parts)
+        case logic.AgeRange():
+            return facts.age_years is None or logic.holds(criterion, facts)
+        case logic.SexIs():
+            return facts.sex is None or logic.holds(criterion, facts)
+        case logic.PregnantIs():
+            return facts.pregnant is None or logic.holds(criterion, facts)
+    raise TypeError(f"not a criterion: {criterion!r}")
+
+
 def _information_gain(
     posterior: FloatArray, p_yes: FloatArray, after_yes: FloatArray, after_no: FloatArray
 ) -> FloatArray:
     """Expected entropy reduction (bits) from a yes/no answer, per candidate column."""
     expected = p_yes * _entropies(after_yes) + (1.0 - p_yes) * _entropies(after_no)
-    return np.maximum(_entropies(posterior[:, None])[0] - expected, 0.0)
+    out: FloatArray = np.maximum(_entropies(posterior[:, None])[0] - expected, 0.0)
+    return out
 
 
 def _entropies(p: FloatArray) -> FloatArray:
@@ -405,13 +607,17 @@ def _index_escalators(kb: KnowledgeBase) -> Mapping[str, tuple[str, ...]]:
 
 __all__ = [
     "CONFIDENT",
+    "DANGER_BUDGET",
+    "DANGER_LIFT",
     "DANGER_MIN_PROBABILITY",
+    "DANGER_PLAUSIBLE",
     "DANGER_WEIGHT",
     "MIN_GAIN_BITS",
     "PLAUSIBLE",
     "RULE_FIRST_PROBABILITY",
     "SETTLE_WEIGHT",
     "Outcomes",
+    "Priority",
     "QuestionChoice",
     "QuestionSelector",
     "StopReason",

@@ -80,7 +80,9 @@ def emergency_message(rules: Collection[RedFlagRule], emergency_number: str) -> 
     """The patient-facing advice for fired emergency rules, most urgent rule first.
 
     Names the action (call the emergency number / go to the emergency department) and what
-    to do while waiting, de-duplicated across rules.
+    to do while waiting, de-duplicated across rules. The number to call is always there: when
+    the rules only say "go to the emergency department", the patient is told to call it if
+    they cannot get there safely.
     """
     ordered = sorted(rules, key=lambda r: (-r.disposition.urgency, r.id))
     if not ordered:
@@ -96,6 +98,8 @@ def emergency_message(rules: Collection[RedFlagRule], emergency_number: str) -> 
             if step not in waiting:
                 waiting.append(step)
     text = "\n".join(lines)
+    if f"call {emergency_number}".lower() not in text.lower():
+        text += f"\nIf you cannot get there safely, or you get worse, call {emergency_number} now."
     if waiting:
         text += "\nWhile you wait:\n" + "\n".join(f"- {step}" for step in waiting)
     return text

@@ -177,5 +177,6 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(SecurityHeadersMiddleware, chat_frame_origins=settings.origins)
-    app.add_middleware(RequestLogMiddleware)
+    patient_copy = PatientCopy(settings.emergency_number, settings.clinic_name)
+    app.add_middleware(RequestLogMiddleware, patient_error_message=patient_copy.unavailable)
     return app

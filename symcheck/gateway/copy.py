@@ -1,12 +1,17 @@
 """Everything the gateway itself says to patients, in one place.
 
-Every message that could leave a patient without an answer names the emergency number.
+Every sentence here names the emergency number: a patient can be reading any of them in an
+emergency (an emoji-only "🚑", an empty message, an error). Error messages of the patient API
+get the same advice through :meth:`PatientCopy.with_safe_advice`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from symcheck.clinical.rules.models import RedFlagRule
+from symcheck.clinical.safety import emergency_message
 from symcheck.gateway.text.validation import CheckedText, InputProblem
 
 
@@ -16,14 +21,37 @@ class PatientCopy:
     clinic_name: str = "the clinic"
 
     @property
+    def safe_advice(self) -> str:
+        return f"If this is an emergency, call {self.emergency_number} now."
+
+    def with_safe_advice(self, text: str) -> str:
+        """``text`` followed by :attr:`safe_advice`, unless it already tells the patient to call."""
+        if self._names_the_number(text):
+            return text
+        text = text.strip()
+        if text and text[-1] not in ".!?":
+            text += "."
+        return f"{text} {self.safe_advice}" if text else self.safe_advice
+
+    def emergency(self, rules: Collection[RedFlagRule]) -> str:
+        """The emergency advice for fired rules, always with the number to call."""
+        return emergency_message(rules, self.emergency_number)
+
+    def _names_the_number(self, text: str) -> bool:
+        return f"call {self.emergency_number}".lower() in text.lower()
+
+    @property
     def empty(self) -> str:
-        return "Please type a message: tell me in a few words what is bothering you."
+        return (
+            "Please type a message: tell me in a few words what is bothering you. "
+            f"{self.safe_advice}"
+        )
 
     @property
     def no_words(self) -> str:
         return (
             "I can only read words. Please describe how you feel in a few words, "
-            'for example "I have a sore throat".'
+            f'for example "I have a sore throat". {self.safe_advice}'
         )
 
     @property
@@ -36,7 +64,8 @@ class PatientCopy:
     def truncated(self, max_chars: int) -> str:
         return (
             f"Your message was long, so I only read the first {max_chars} characters. "
-            "If something important was cut off, please send it in a new message."
+            "If something important was cut off, please send it in a new message. "
+            f"{self.safe_advice}"
         )
 
     @property
@@ -58,7 +87,7 @@ class PatientCopy:
     def case_closed(self) -> str:
         return (
             "The clinician has closed this chat. If you have a new problem, describe it here "
-            f"and I will help. If this is an emergency, call {self.emergency_number}."
+            f"and I will help. {self.safe_advice}"
         )
 
     def for_problem(self, checked: CheckedText) -> str:

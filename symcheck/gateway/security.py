@@ -10,28 +10,31 @@ from collections.abc import Iterable
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from symcheck.gateway.errors import is_patient_path
 from symcheck.gateway.logsafe import describe
 
 log = logging.getLogger("symcheck.gateway.http")
 
-_ERROR_BODY = json.dumps(
-    {"error": {"code": "internal_error", "message": "something went wrong; please try again"}}
-).encode()
+INTERNAL_ERROR_MESSAGE = "something went wrong; please try again"
 
 
-async def _internal_error(send: Send) -> None:
+def _error_body(message: str) -> bytes:
+    return json.dumps({"error": {"code": "internal_error", "message": message}}).encode()
+
+
+async def _internal_error(send: Send, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": 500,
             "headers": [
                 (b"content-type", b"application/json"),
-                (b"content-length", str(len(_ERROR_BODY)).encode()),
+                (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"no-store"),
             ],
         }
     )
-    await send({"type": "http.response.body", "body": _ERROR_BODY})
+    await send({"type": "http.response.body", "body": body})
 
 
 def content_security_policy(frame_ancestors: str) -> str:
@@ -96,11 +99,14 @@ class RequestLogMiddleware:
 
     Also the last line of defence: an unhandled exception is logged by type and place only
     (its text could quote patient input) and answered with a generic JSON 500, so it never
-    reaches the server's own traceback logging.
+    reaches the server's own traceback logging. On patient paths the 500 carries
+    ``patient_error_message`` (safe advice with the emergency number) instead.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, patient_error_message: str | None = None) -> None:
         self.app = app
+        self._generic_body = _error_body(INTERNAL_ERROR_MESSAGE)
+        self._patient_body = _error_body(patient_error_message or INTERNAL_ERROR_MESSAGE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,7 +135,8 @@ class RequestLogMiddleware:
             status = 500
             log.error("unhandled error: %s", describe(exc))
             if not started:
-                await _internal_error(send)
+                patient = is_patient_path(scope["path"])
+                await _internal_error(send, self._patient_body if patient else self._generic_body)
         finally:
             route = scope.get("route")
             path = getattr(route, "path", None) or "<unmatched>"

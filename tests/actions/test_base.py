@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from actions.base import act_for_intent, entities_of, load_state, safety_of, turn_from_message
+from symcheck.actions_server import build_executor
 from symcheck.clinical.interview import InterviewEngine
 from symcheck.clinical.interview.protocol import INTENT_ACTS, Act
+from symcheck.gateway.logsafe import ref
 from tests.actions.conftest import tracker_dict
 
 
@@ -82,3 +86,56 @@ def test_load_state(engine: InterviewEngine) -> None:
     assert load_state(engine, {"version": 999, "phase": "nonsense"}, "c") == engine.new_state()
     state = engine.new_state()
     assert load_state(engine, state.to_dict(), "c") == state
+
+
+CONVERSATION_ID = "3d2c1b0a-9f8e-4d7c-a6b5-c4d3e2f1a0b9"
+
+
+def _rendered(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(
+        record.getMessage()
+        + (logging.Formatter().formatException(record.exc_info) if record.exc_info else "")
+        for record in caplog.records
+    )
+
+
+async def test_logs_carry_a_reference_never_the_conversation_id(
+    engine: InterviewEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sender id is the patient's conversation id, the only key to their transcript."""
+    caplog.set_level(logging.DEBUG)
+    executor = build_executor()
+    slot = None
+    for action, text, intent, metadata in [
+        ("action_interview_turn", "hello", "greet", None),
+        ("action_interview_turn", "i have a headache", "report_symptom", None),
+        ("action_interview_turn", "no idea", "dont_know", None),
+        (
+            "action_check_red_flags",
+            "/report_emergency",
+            "report_emergency",
+            {"safety": {"rule_ids": ["RF-CARD-001"], "text": "crushing chest pain"}},
+        ),
+        ("action_request_handoff", "a person please", "request_human", None),
+        ("action_start_over", "start again", "restart_conversation", None),
+    ]:
+        call = {
+            "next_action": action,
+            "sender_id": CONVERSATION_ID,
+            "tracker": tracker_dict(
+                text, intent, metadata=metadata, interview=slot, sender_id=CONVERSATION_ID
+            ),
+            "domain": {},
+            "version": "3.6.21",
+        }
+        result = await executor.run(call)
+        assert result is not None
+        slot = result.model_dump()["events"][0]["value"]
+    # and an unreadable slot (logged as a warning)
+    load_state(engine, {"version": 999, "phase": "nonsense"}, CONVERSATION_ID)
+
+    rendered = _rendered(caplog)
+    assert f"conversation_ref={ref(CONVERSATION_ID)}" in rendered
+    assert "unreadable" in rendered
+    assert CONVERSATION_ID not in rendered
+    assert CONVERSATION_ID.replace("-", "") not in rendered

@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from connectors.base import Channel, ChannelRegistry, InboundError, InboundMessage, OutboundMessage
-from connectors.web import WebChannel
+from connectors.web import MAX_BODY_BYTES, WebChannel
 
 
 def _parse(body: object) -> InboundMessage:
@@ -50,6 +50,16 @@ def test_body_size_limit() -> None:
     with pytest.raises(InboundError) as info:
         WebChannel(max_body_bytes=10).parse(b'{"text": "0123456789"}')
     assert info.value.status == 413
+    assert info.value.code == "payload_too_large"
+
+
+def test_the_default_limit_is_generous() -> None:
+    """Long messages are cut and processed by the gateway, not refused by the channel."""
+    assert MAX_BODY_BYTES == 256 * 1024
+    text = "my chest hurts " * 15_000  # 225 KB
+    assert WebChannel().parse(json.dumps({"text": text}).encode()).text == text
+    with pytest.raises(InboundError):
+        WebChannel().parse(json.dumps({"text": "x" * (MAX_BODY_BYTES + 1)}).encode())
 
 
 async def test_web_delivery_is_pull_based() -> None:

@@ -124,7 +124,11 @@ def test_no_message_text_in_any_log(live_stack: LiveStack, patient: WebPatient) 
     patient.say("/deny")
     logs = list(Path(live_stack.stack.log_dir).glob("*.log"))
     assert {p.stem for p in logs} >= {"gateway", "rasa", "actions"}
+    conversation_id = patient.conversation_id or ""
     for path in logs:
         content = path.read_text(errors="replace")
         assert SENTINEL not in content, path.name
         assert "knee hurts" not in content, path.name
+        # The conversation id is the patient's key to the transcript: never logged.
+        assert conversation_id not in content, path.name
+        assert conversation_id.replace("-", "") not in content, path.name

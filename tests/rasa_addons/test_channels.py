@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from typing import Any
@@ -14,6 +15,7 @@ from rasa.shared.exceptions import RasaException
 from sanic import Sanic
 
 from rasa_addons.channels import GatewayChannelError, GatewayInput, parse_body
+from rasa_addons.logsafe import ref
 from tests.rasa_addons.conftest import serving
 
 TOKEN = "test-token-0123456789abcdefghij"
@@ -24,14 +26,17 @@ _app_ids = itertools.count()
 class FakeAgent:
     """Stands in for ``app.ctx.agent``: records messages and answers like a bot would."""
 
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(self, fail: bool = False, cancel: bool = False) -> None:
         self.received: list[UserMessage] = []
         self.fail = fail
+        self.cancel = cancel
 
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append(message)
+        if self.cancel:
+            raise asyncio.CancelledError
         if self.fail:
-            raise RuntimeError("boom")
+            raise RuntimeError(f"boom for {message.sender_id}")
         await message.output_channel.send_text_message(message.sender_id, "reply one")
         await message.output_channel.send_custom_json(message.sender_id, {"symcheck_bridge": {}})
 
@@ -175,6 +180,37 @@ async def test_failure_is_500_and_never_logs_the_text(caplog: pytest.LogCaptureF
     assert answer == {"error": "processing failed"}
     assert "RuntimeError" in caplog.text
     assert SECRET_TEXT not in caplog.text
+
+
+CONVERSATION_ID = "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+
+
+@pytest.mark.parametrize("agent", [FakeAgent(), FakeAgent(fail=True), FakeAgent(cancel=True)])
+async def test_logs_never_carry_the_sender_id(
+    agent: FakeAgent, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sender id is the patient's conversation id, their only credential."""
+    caplog.set_level(logging.DEBUG)
+    body = {**BODY, "sender": CONVERSATION_ID}
+    async with serving(make_app(agent)) as base:
+        status, _ = await post(base, body, AUTH)
+    assert status in (200, 500, 503)
+    rendered = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert CONVERSATION_ID not in rendered
+    assert CONVERSATION_ID.replace("-", "") not in rendered
+    if status != 200:
+        assert f"conversation_ref={ref(CONVERSATION_ID)}" in caplog.text
+
+
+def test_ref_is_short_stable_and_one_way() -> None:
+    assert ref(CONVERSATION_ID) == ref(CONVERSATION_ID)
+    assert len(ref(CONVERSATION_ID)) == 12
+    assert all(c in "0123456789abcdef" for c in ref(CONVERSATION_ID))
+    assert ref(CONVERSATION_ID) not in CONVERSATION_ID
+    assert ref("another") != ref(CONVERSATION_ID)
+    assert ref(None) == ref("") == "-"
+    # the same value symcheck.gateway.logsafe.ref computes (pinned here: no symcheck on 3.10)
+    assert ref("00000000-0000-0000-0000-000000000000") == "12b9377cbe7e"
 
 
 async def test_health_is_open() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +23,9 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
 
+from rasa_addons.logsafe import ref
 from rasa_addons.tracker_store import (
     EncryptedSQLTrackerStore,
     TrackerDecryptionError,
@@ -37,7 +40,7 @@ from rasa_addons.tracker_store import (
 from tests.rasa_addons.conftest import REPO_ROOT
 
 SECRET = "my very private chest pain"
-PG_ADMIN_URL = "postgresql+psycopg2://localhost/test"
+PG_ADMIN_URL = os.environ.get("SYMCHECK_TEST_POSTGRES_URL", "postgresql://root@localhost/test")
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +153,8 @@ async def test_key_rotation(sqlite_url: str, domain: Domain, new_key) -> None:
     with pytest.raises(TrackerDecryptionError) as excinfo:
         await wrong.retrieve("conv-1")
     assert SECRET not in str(excinfo.value)
+    assert "conv-1" not in str(excinfo.value)  # the sender id is the patient's credential
+    assert ref("conv-1") in str(excinfo.value)
     wrong.close()
 
 
@@ -300,16 +305,27 @@ def test_rasa_refuses_to_start_without_keys(
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A temporary database on the local PostgreSQL server, dropped afterwards."""
-    admin = sa.create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+    """A temporary database on the local PostgreSQL server, dropped afterwards.
+
+    PostgreSQL is part of the test environment (``SYMCHECK_TEST_POSTGRES_URL``, by default
+    ``postgresql://root@localhost/test``): without it these tests fail, they never skip.
+    """
+    admin_url = make_url(sync_database_url(PG_ADMIN_URL))
+    admin = sa.create_engine(
+        admin_url, future=True, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
     name = f"symcheck_rasa_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as exc:
         admin.dispose()
-        pytest.skip(f"no PostgreSQL server on localhost: {type(exc).__name__}")
-    url = f"postgresql://localhost/{name}"
+        pytest.fail(
+            f"PostgreSQL is not reachable at {admin_url.render_as_string(hide_password=True)} "
+            f"({type(exc).__name__}); start it or set SYMCHECK_TEST_POSTGRES_URL",
+            pytrace=False,
+        )
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
     engine = sa.create_engine(sync_database_url(url), future=True)
     metadata.create_all(engine)
     engine.dispose()

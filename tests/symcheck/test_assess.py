@@ -128,11 +128,14 @@ def test_unrecognised_opening_is_rephrased_from_facts(engine: InterviewEngine) -
     assert record["conditions"][0]["name"] == "Common cold"  # type: ignore[index]
 
 
-def test_nothing_recognised_ends_with_a_clinician(engine: InterviewEngine) -> None:
+def test_nothing_recognised_is_an_error_not_a_triage(engine: InterviewEngine) -> None:
+    # The bot did not understand and handed the patient to a clinician: no assessment.
     [record] = assess_lines(engine, [line(id="x", text="I feel off", age=40, sex="male")])
-    check_contract(record)
-    assert record["triage"] == "consultation"
-    assert record["questions_asked"] == 0
+    assert record == {
+        "id": "x",
+        "error": "interview did not finish: the complaint was not understood "
+        "(handed to a clinician)",
+    }
 
 
 @pytest.mark.parametrize(
@@ -184,3 +187,27 @@ def test_an_engine_failure_is_an_error_record(engine: InterviewEngine) -> None:
         {"id": "a", "error": "RuntimeError: boom"},
         {"id": "b", "error": "RuntimeError: boom"},
     ]
+
+
+def test_an_interview_cut_off_by_the_turn_limit_is_an_error(
+    engine: InterviewEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("symcheck.assess._turn_limit", lambda engine: 2)
+    record = assess_case(engine, Case("t", "I have a headache", 30, "male"))
+    assert set(record) == {"id", "error"}
+    assert record["error"] == "interview did not finish: turn limit reached (phase: sex)"
+
+
+def test_a_low_confidence_result_is_still_a_result(engine: InterviewEngine) -> None:
+    case = Case("r", "I have a rash", 30, "male")  # "don't know" to everything
+    record = assess_case(engine, case)
+    check_contract(record)
+    state = engine.new_state()
+    patient = SimulatedPatient(engine, case)
+    turn = patient.opening()
+    while state.phase not in (Phase.RESULT, Phase.HANDOFF, Phase.CLOSED):
+        state = engine.step(state, turn).state
+        turn = patient.reply(state)
+    assert state.result is not None
+    assert state.result.low_confidence  # handed to a clinician, but assessed
+    assert record["triage"] == state.result.disposition.value

@@ -59,6 +59,18 @@ class Copy:
     def ask_complaint(self) -> str:
         return "What is the main problem today? Please describe it in your own words."
 
+    def ask_complaint_again(self) -> str:
+        return (
+            "What is the main problem today? Please describe it in your own words. "
+            f"{self._emergency_aside()}"
+        )
+
+    def complaint_still_needed(self) -> str:
+        return (
+            "Thanks, I've noted that. I couldn't pick out a symptom yet, so please tell me the "
+            f"main problem in a few words. {_EXAMPLES} {self._emergency_aside()}"
+        )
+
     def complaint_not_understood(self) -> str:
         return (
             "Sorry, I couldn't pick out a symptom from that. "

@@ -32,6 +32,7 @@ from symcheck.clinical.interview.protocol import (
 )
 from symcheck.clinical.interview.reading import (
     declined,
+    is_plain_answer,
     read_age,
     read_answer,
     read_sex,
@@ -51,7 +52,7 @@ from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.nlu.answers import Answer
 from symcheck.clinical.nlu.extractor import Extraction, FindingExtractor
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
-from symcheck.clinical.questions import QuestionChoice, QuestionSelector
+from symcheck.clinical.questions import Priority, QuestionChoice, QuestionSelector
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import RuleSet
 from symcheck.clinical.safety import check_facts
@@ -68,7 +69,14 @@ LOW_CONFIDENCE = 0.30
 SHOWN_CONDITIONS = 3  # told to the patient
 RESULT_CONDITIONS = 5  # kept in the result and the summary
 PREGNANCY_AGES = (12.0, 56.0)  # ask about pregnancy from 12 to 55 inclusive
+#: Messages in a row without a recognised symptom before a clinician is offered.
+COMPLAINT_ATTEMPTS = 2
+#: The least urgent handoff for a patient the engine could not assess (not understood, or a
+#: clinician asked for before any result): nobody has judged them yet, so they must not wait
+#: at the bottom of the queue (the gateway uses the same level for an unknown handoff).
+UNASSESSED_MINIMUM = Disposition.CONSULTATION_24
 _META_ACTS = (Act.HELP, Act.OUT_OF_SCOPE, Act.GREET, Act.GOODBYE, Act.THANK)
+_PENDING_ANSWER = (Phase.AGE, Phase.SEX, Phase.PREGNANCY, Phase.RESULT)
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,9 @@ class InterviewEngine:
             kb_version=kb.version,
             extra={
                 "rules_version": self.rules.version,
+                # False until the interview reaches a result or a red-flag interrupt: a
+                # clinician must not read the disposition as an assessment.
+                "assessed": state.result is not None,
                 "handoff_reason": state.handoff_reason.value if state.handoff_reason else None,
                 "low_confidence": bool(state.result and state.result.low_confidence),
                 "decided_by": list(state.result.decided_by) if state.result else [],
@@ -245,7 +256,7 @@ class InterviewEngine:
             return self._on_handoff(d, turn, ex)
         if phase in (Phase.START, Phase.COMPLAINT):
             return self._on_complaint(d, turn, ex)  # "actually it's my back" is a complaint
-        if turn.act is Act.CORRECT:
+        if turn.act is Act.CORRECT and not (self._awaits_answer(d.state) and is_plain_answer(turn)):
             return self._on_correct(d, turn, ex)
         if phase in (Phase.RESULT, Phase.CLOSED):
             return self._on_after_result(d, turn, ex)
@@ -257,7 +268,7 @@ class InterviewEngine:
         if d.state.offer is Offer.CLINICIAN and not ex.present_ids:
             answer = yes_no(turn)
             if answer is Answer.YES:
-                self._handoff(d, HandoffReason.NOT_UNDERSTOOD, Disposition.CONSULTATION)
+                self._handoff(d, HandoffReason.NOT_UNDERSTOOD, self._unassessed(d.state))
                 d.say(self.copy.handoff_not_understood())
                 return False
             if answer is Answer.NO:
@@ -271,18 +282,30 @@ class InterviewEngine:
         if complaint:
             d.update(chief_complaint=complaint, complaint_attempts=0, unclear_attempts=0)
             return True
-        meta = self._meta(d, turn)
-        if meta is not None:
-            return meta
-        if said_demographics or (not turn.text and turn.act is not Act.UNCLEAR):
-            return True  # "I'm 34" or a stray button: just ask for the problem
-        attempts = d.state.complaint_attempts + 1
-        if attempts >= 2:
-            d.update(complaint_attempts=attempts, offer=Offer.CLINICIAN)
-            d.say(self.copy.offer_clinician_not_understood(), wording.CLINICIAN_BUTTONS)
+        if turn.act in (Act.GOODBYE, Act.THANK):
+            d.say(self.copy.goodbye_midway())
             return False
+        if turn.act is Act.GREET and d.greeting:  # "hi" answered by the consent notice
+            return True
+        # No symptom recognised: a failed attempt, whatever else the message said ("my dad",
+        # "I'm 40", "help"), so a patient we cannot understand reaches a person.
+        if turn.act is Act.HELP:
+            d.say(self.copy.help())
+        elif turn.act is Act.OUT_OF_SCOPE:
+            d.say(self.copy.out_of_scope())
+        elif turn.act is Act.GREET:
+            d.say(self.copy.greet_again())
+        attempts = d.state.complaint_attempts + 1
         d.update(complaint_attempts=attempts)
-        d.say(self.copy.complaint_not_understood())
+        if attempts >= COMPLAINT_ATTEMPTS:
+            d.update(offer=Offer.CLINICIAN)
+            d.say(self.copy.offer_clinician_not_understood(), wording.CLINICIAN_BUTTONS)
+        elif turn.act in _META_ACTS:
+            d.say(self.copy.ask_complaint_again())
+        elif said_demographics:
+            d.say(self.copy.complaint_still_needed())
+        else:
+            d.say(self.copy.complaint_not_understood())
         return False
 
     def _on_demographic(self, d: _Draft, turn: Turn, ex: Extraction) -> bool:
@@ -318,7 +341,7 @@ class InterviewEngine:
         if meta is not None:
             return meta
         if ex.observations:
-            d.say(self.copy.noted(self._names(ex.observations)))
+            d.say(self.copy.noted(self._said(ex.observations)))
             return True
         d.update(unclear_attempts=d.state.unclear_attempts + 1)
         d.say(
@@ -345,7 +368,7 @@ class InterviewEngine:
         if meta is not None:
             return meta
         if ex.observations:
-            d.say(self.copy.noted(self._names(ex.observations)))
+            d.say(self.copy.noted(self._said(ex.observations)))
             return True
         unclear = d.state.unclear_attempts + 1
         d.update(unclear_attempts=unclear)
@@ -460,7 +483,8 @@ class InterviewEngine:
         state = d.state
         if not state.chief_complaint:
             d.update(phase=Phase.COMPLAINT)
-            d.say(self.copy.ask_complaint())
+            # The consent notice just gave the emergency number; any later ask repeats it.
+            d.say(self.copy.ask_complaint() if d.greeting else self.copy.ask_complaint_again())
             return
         if state.current is not None:
             if state.current not in state.facts.findings:
@@ -489,6 +513,8 @@ class InterviewEngine:
         choice = self._choose(d.state, estimate)
         if choice.finding_id is not None:
             d.update(phase=Phase.QUESTIONS, current=choice.finding_id, unclear_attempts=0)
+            if choice.priority is Priority.DANGER:
+                d.update(danger_asked=d.state.danger_asked + 1)
             d.say(self.kb.findings[choice.finding_id].question, wording.YES_NO_DONT_KNOW)
             return
         self._finish(d, estimate)
@@ -501,6 +527,7 @@ class InterviewEngine:
             asked=state.asked,
             questions_asked=state.questions_asked,
             max_questions=self.config.max_questions,
+            danger_asked=state.danger_asked,
         )
 
     def _finish(self, d: _Draft, estimate: Estimate) -> None:
@@ -624,14 +651,25 @@ class InterviewEngine:
         if d.state.phase is Phase.HANDOFF:
             d.say(self.copy.handoff_waiting())
             return
-        current = (
-            d.state.result.disposition
-            if d.state.result is not None
-            else self.estimate(d.state).decision.disposition
+        result = d.state.result
+        disposition = (
+            _most_urgent(result.disposition, Disposition.CONSULTATION)
+            if result is not None
+            else self._unassessed(d.state)
         )
-        disposition = max(current, Disposition.CONSULTATION, key=lambda x: x.urgency)
         self._handoff(d, HandoffReason.PATIENT_REQUEST, disposition)
         d.say(self.copy.handoff_requested())
+
+    def _unassessed(self, state: InterviewState) -> Disposition:
+        """The handoff disposition for a patient without a result: at least
+        :data:`UNASSESSED_MINIMUM`, and never below what is known (rules' floor, estimate)."""
+        return _most_urgent(UNASSESSED_MINIMUM, self.estimate(state).decision.disposition)
+
+    def _awaits_answer(self, state: InterviewState) -> bool:
+        """A question (follow-up, demographic, or the clinician offer) waits for its answer."""
+        return state.phase in _PENDING_ANSWER or (
+            state.phase is Phase.QUESTIONS and state.current is not None
+        )
 
     def _handoff(self, d: _Draft, reason: HandoffReason, disposition: Disposition) -> None:
         d.signals.append(Signal(SignalType.HANDOFF, disposition=disposition, reason=reason))
@@ -722,6 +760,14 @@ class InterviewEngine:
     def _fired(self, state: InterviewState) -> list[RedFlagRule]:
         return [self.rules.rules[r] for r in state.fired_rule_ids if r in self.rules.rules]
 
+    def _said(self, observations: Mapping[str, Observation]) -> list[str]:
+        """What the patient said about findings, in words ("sore throat: no")."""
+        return [
+            f"{self.kb.findings[fid].name.lower()}: {wording.yes_no(obs.present)}"
+            for fid, obs in observations.items()
+            if fid in self.kb.findings
+        ]
+
     def _names(self, finding_ids: Any) -> tuple[str, ...]:
         return tuple(self.kb.findings[fid].name for fid in finding_ids if fid in self.kb.findings)
 
@@ -732,6 +778,10 @@ def _age_words(age: float | None) -> str | None:
     if age < 1:
         return f"{round(age * 12)} months"
     return f"{age:g}"
+
+
+def _most_urgent(*dispositions: Disposition) -> Disposition:
+    return max(dispositions, key=lambda x: x.urgency)
 
 
 def _done(d: _Draft) -> StepResult:

@@ -149,6 +149,8 @@ class InterviewState:
         current: the finding being asked about now.
         answers: changes to the facts, oldest first, for corrections.
         questions_asked: follow-up questions answered (the cap counts these).
+        danger_asked: questions asked for an unlikely but plausible danger sign (the selector's
+            budget, see :data:`symcheck.clinical.questions.DANGER_BUDGET`).
         fired_rule_ids: red-flag rules that have fired (they stay fired: a floor is sticky).
         result: the assessment, once given.
         complaint_attempts: descriptions in which no symptom was recognised.
@@ -168,6 +170,7 @@ class InterviewState:
     current: str | None = None
     answers: tuple[AnswerRecord, ...] = ()
     questions_asked: int = 0
+    danger_asked: int = 0
     fired_rule_ids: tuple[str, ...] = ()
     result: ResultRecord | None = None
     complaint_attempts: int = 0
@@ -197,6 +200,7 @@ class InterviewState:
             "current": self.current,
             "answers": [a.to_dict() for a in self.answers],
             "questions_asked": self.questions_asked,
+            "danger_asked": self.danger_asked,
             "fired_rule_ids": list(self.fired_rule_ids),
             "result": self.result.to_dict() if self.result else None,
             "complaint_attempts": self.complaint_attempts,
@@ -232,6 +236,7 @@ class InterviewState:
                 current=data.get("current"),
                 answers=tuple(AnswerRecord.from_dict(a) for a in data.get("answers") or ()),
                 questions_asked=int(data.get("questions_asked") or 0),
+                danger_asked=int(data.get("danger_asked") or 0),
                 fired_rule_ids=tuple(data.get("fired_rule_ids") or ()),
                 result=ResultRecord.from_dict(result) if result else None,
                 complaint_attempts=int(data.get("complaint_attempts") or 0),

@@ -26,7 +26,12 @@ class RuleLine:
 @dataclass(frozen=True)
 class CaseSummary:
     """Age, sex, chief complaint, findings present and absent, red flags, disposition and
-    top conditions, as known at the moment of the summary."""
+    top conditions, as known at the moment of the summary.
+
+    ``extra`` carries engine details: ``rules_version``, ``handoff_reason``,
+    ``low_confidence``, ``decided_by``, ``unexplained`` and ``assessed`` (see
+    :attr:`assessed`).
+    """
 
     age_years: float | None = None
     sex: str | None = None
@@ -42,6 +47,17 @@ class CaseSummary:
     phase: str = "start"
     kb_version: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def assessed(self) -> bool | None:
+        """Whether the interview reached an assessment (a result or a red-flag interrupt).
+
+        ``False``: the disposition is only a placeholder for the clinician queue (the patient
+        was not understood, or asked for a clinician before any result). ``None`` for
+        summaries written before the flag existed.
+        """
+        value = self.extra.get("assessed")
+        return value if isinstance(value, bool) else None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

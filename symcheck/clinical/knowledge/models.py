@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from symcheck.clinical import logic
 from symcheck.clinical.dispositions import Disposition
+from symcheck.clinical.knowledge.phrases import PhraseSyntaxError, expand_all
 
 _ICD10 = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -70,7 +71,9 @@ class Finding(_Strict):
         id: stable snake_case id, never reused.
         name: short clinical name shown to clinicians.
         question: the yes/no question put to the patient.
-        synonyms: lay phrases that mean this finding ("throwing up" for vomiting).
+        synonyms: lay phrases that mean this finding ("throwing up" for vomiting); ``(a|b)``
+            lists alternatives, expanded on load (see
+            :mod:`symcheck.clinical.knowledge.phrases`).
         misspellings: common misspellings of those phrases ("diarhea").
         base_rate: probability a patient with some *other* condition reports it: the
             naive-Bayes leak term (0 < p < 1).
@@ -103,15 +106,7 @@ class Finding(_Strict):
     @field_validator("synonyms", "misspellings")
     @classmethod
     def _lowercase_phrases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(v.strip().lower() for v in value)
-        if any(not v for v in cleaned):
-            raise ValueError("phrases must not be empty")
-        seen: set[str] = set()
-        for phrase in cleaned:
-            if phrase in seen:
-                raise ValueError(f"duplicate phrase {phrase!r}")
-            seen.add(phrase)
-        return cleaned
+        return _clean_phrases(value)
 
 
 class Severity(StrEnum):
@@ -237,7 +232,20 @@ class KnowledgeBaseInfo(_Strict):
     @field_validator("ignored_phrases")
     @classmethod
     def _lowercase_phrases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(v.strip().lower() for v in value)
-        if any(not v for v in cleaned) or len(set(cleaned)) != len(cleaned):
-            raise ValueError("ignored phrases must be non-empty and unique")
-        return cleaned
+        return _clean_phrases(value)
+
+
+def _clean_phrases(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Lowercase, reject empty and duplicate entries, expand ``(a|b)`` alternatives."""
+    cleaned = tuple(v.strip().lower() for v in value)
+    if any(not v for v in cleaned):
+        raise ValueError("phrases must not be empty")
+    seen: set[str] = set()
+    for phrase in cleaned:
+        if phrase in seen:
+            raise ValueError(f"duplicate phrase {phrase!r}")
+        seen.add(phrase)
+    try:
+        return expand_all(cleaned)
+    except PhraseSyntaxError as exc:
+        raise ValueError(str(exc)) from exc

@@ -20,7 +20,7 @@ _AGE_UNITS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "yr
 _NOT_AGE = (
     r"(?!\s*(?:kg|kgs|lbs?|pounds|stone|st\b|cm|ft\b|foot|feet|inch|inches|%|degrees?|c\b|f\b|"
     r"weeks?|days?|hours?|hrs?|minutes?|mins?|months?|times|x\b|am\b|pm\b|mg|ml|o ?clock|"
-    r"tablets?|pills?|\.\d|/))"
+    r"tablets?|pills?|\.\d|/|\+\s*\d))"
 )
 _RELATIVE = (
     r"(?:son|daughter|child|kid|baby|boy|girl|husband|wife|mum|mom|dad|father|mother|grandma|"
@@ -47,6 +47,40 @@ _AGE_PATTERNS = [
         rf"\b(?:my {_RELATIVE}|he|she|hes|shes)\s+(?:is\s+)?\(?\s*(\d{{1,3}})\b{_NOT_AGE}()"
     ),
 ]
+# Words after "N weeks" that make it something other than an age or a pregnancy ("2 weeks
+# late", "3 weeks post op", "6 months clean", "4 weeks into chemo").
+_NOT_STATEMENT = (
+    r"(?!\s*-?\s*(?:old|post\w*|ago|late|overdue|early|into|in|out|off|on|clean|sober|since|"
+    r"after|from|before|now|of|away|behind|pregnant|gestation|along)\b)"
+)
+_CHILD = (
+    r"(?:son|daughter|child|kid|baby|boy|girl|toddler|little one|little boy|little girl|"
+    r"grandson|granddaughter|niece|nephew|newborn|twins?|baby boy|baby girl)"
+)
+_FEMALE_ONLY = (
+    r"(?:she|shes|my daughter|my little girl|my baby girl|my girl|my niece|my granddaughter)"
+)
+_PARTNER = r"(?:wife|partner|girlfriend|fiancee|missus|mrs)"
+_BARE = rf"\s+(?:is\s+)?(?:only\s+|just\s+|nearly\s+|almost\s+)?{_NUM}\s*-?\s*(day|week|month)s?\b"
+# "my little one is 7 weeks", "he's 10 days", "the baby is 3 months": an age without "old".
+_BARE_AGE = re.compile(
+    rf"\b(?:my {_CHILD}|(?:the|our) baby|little one|he|hes|he is)(?:s)?{_BARE}{_NOT_STATEMENT}()"
+)
+# "she's 8 weeks": a baby's age below 13 weeks; from 13 weeks on it is read as a pregnancy.
+_BARE_AGE_SHE = re.compile(rf"\b{_FEMALE_ONLY}{_BARE}{_NOT_STATEMENT}()")
+# How far into a pregnancy: "34 weeks pregnant", "I'm 34 weeks", "my wife is 30+2 weeks",
+# "8 months pregnant", "34/40", "32 weeks gestation".
+_GESTATION_PATTERNS = [
+    re.compile(
+        rf"\b{_NUM}\s*(?:\+\s*\d\s*)?(?:-\s*)?(week|wk|month)s?\s*(?:pregnant|gestation|along)\b"
+    ),
+    re.compile(
+        rf"\b(?:i am|im|iam|(?:my )?{_PARTNER}(?:\s+is|s)?)\s+(?:only\s+|nearly\s+|almost\s+)?"
+        rf"{_NUM}\s*(?:\+\s*\d\s*)?(week|wk|month)s?\b{_NOT_STATEMENT}"
+    ),
+    re.compile(r"(?<![\d/])\b([1-4]?\d)\s*(?:\+\s*\d\s*)?/\s*40\b()"),
+]
+_WEEKS = {"week": 1.0, "wk": 1.0, "month": 4.35, "": 1.0}
 _NEWBORN = re.compile(r"\b(?:newborn|new born|neonate|just born|born (?:yesterday|today))\b")
 _FEMALE = re.compile(
     r"\b(?:i am|im|iam)\s+(?:a\s+)?(?:\d{1,3}\s*(?:yo|y/o|years? old|year old)?\s*)?"
@@ -108,12 +142,31 @@ class Demographics:
     age_years: float | None = None
     sex: Sex | None = None
     pregnant: bool | None = None
+    gestation_weeks: float | None = None  # how far into the pregnancy, when said
 
 
 def extract_demographics(text: str) -> Demographics:
     """Age, sex and pregnancy stated in free text; fields stay ``None`` when not said."""
-    norm = normalise(text)
-    return Demographics(age_years=_age(norm), sex=_sex(norm), pregnant=_pregnant(norm))
+    return read_demographics(normalise(text))[0]
+
+
+def read_demographics(norm: str) -> tuple[Demographics, tuple[tuple[int, int], ...]]:
+    """Demographics from normalised text, and the character spans of the statements.
+
+    The spans ("7 weeks" in "my little one is 7 weeks", "34 weeks" in "I'm 34 weeks") let the
+    finding extractor keep an age or a stage of pregnancy from being read as how long a
+    symptom has lasted.
+    """
+    spans: list[tuple[int, int]] = []
+    gestation = _gestation(norm, spans)
+    age = _age(norm, spans)
+    pregnant = _pregnant(norm)
+    if gestation is not None and pregnant is None:
+        pregnant = True
+    if pregnant is False:
+        gestation = None
+    demo = Demographics(age_years=age, sex=_sex(norm), pregnant=pregnant, gestation_weeks=gestation)
+    return demo, tuple(spans)
 
 
 def parse_age_answer(text: str) -> float | None:
@@ -142,7 +195,7 @@ def _number(raw: str) -> float:
     return float(raw) if raw[0].isdigit() else float(WORD_NUMBERS[raw])
 
 
-def _age(norm: str) -> float | None:
+def _age(norm: str, spans: list[tuple[int, int]] | None = None) -> float | None:
     if _NEWBORN.search(norm):
         return 0.02
     for pattern in _AGE_PATTERNS:
@@ -152,6 +205,36 @@ def _age(norm: str) -> float | None:
             years = value * _AGE_UNITS.get(unit, 1.0) if unit else value
             if 0 <= years <= _MAX_AGE:
                 return round(years, 3)
+    for pattern in (_BARE_AGE, _BARE_AGE_SHE):
+        for match in pattern.finditer(norm):
+            value, unit = _number(match.group(1)), match.group(2)
+            if pattern is _BARE_AGE_SHE and unit == "week" and value >= 13:
+                continue  # "she's 30 weeks": a pregnancy (see _gestation)
+            years = value * _AGE_UNITS[unit]
+            if 0 <= years <= 18:
+                if spans is not None:
+                    spans.append((match.start(1), match.end()))
+                return round(years, 3)
+    return None
+
+
+def _gestation(norm: str, spans: list[tuple[int, int]]) -> float | None:
+    """Weeks of pregnancy stated in the text (the first plausible one), recording its span."""
+    candidates = [
+        (match, match.group(1), match.group(2) or "")
+        for p in _GESTATION_PATTERNS
+        for match in p.finditer(norm)
+    ]
+    candidates += [
+        (match, match.group(1), match.group(2))
+        for match in _BARE_AGE_SHE.finditer(norm)
+        if match.group(2) == "week" and _number(match.group(1)) >= 13
+    ]
+    for match, raw, unit in sorted(candidates, key=lambda c: c[0].start()):
+        weeks = _number(raw) * _WEEKS[unit]
+        if 3 <= weeks <= 44:
+            spans.append((match.start(1), match.end()))
+            return round(weeks, 1)
     return None
 
 

@@ -3,12 +3,20 @@
 "my chest is kinda tight and i keep coughing, no fever tho" yields chest tightness and cough
 present, fever absent. The matcher indexes every synonym and misspelling in the knowledge base
 (normalised and stemmed as in :mod:`symcheck.clinical.nlu.text`, articles and possessives
-dropped), takes the longest match at each position, then scopes NegEx-style triggers over the
-remaining tokens:
+dropped), finds the longest match at each position and keeps the longest matches first
+("pregnant and bleeding really heavily down below" is heavy bleeding, not just bleeding). A
+word joined to a match by "and"/"or" shares it ("pain in my back and tummy" is also tummy
+pain; "stomach and back pain" also stomach pain). Then NegEx-style triggers are scoped over
+the remaining tokens:
 
 - a pre-negation ("no", "not", "don't have", "denies", "without") negates findings after it
-  until a terminator ("but", "however", sentence punctuation, a comma, a new subject such as
-  "I" or "my") or 6 tokens;
+  until a terminator or 6 tokens. Terminators mark a new clause: a conjunction ("and",
+  "but", "however"), sentence punctuation or a comma, a new subject ("I", "my", "he", "she",
+  "there's") or a new main verb ("have", "got", "feel"), so "I'm not well and have crushing
+  chest pain" reports the chest pain, while "no fever or cough" negates both and "I haven't
+  got a fever" still negates (the verb right after a trigger is what it negates);
+- a phrase that carries its own negation ("isn't breathing", "won't wake up", "can't
+  breathe", "not responding") is never negated again: "no he isn't breathing" reports it;
 - a post-negation ("fever: no", "rash - none") negates the finding just before it, only when
   it closes the clause, so "chest pain no fever" keeps the chest pain;
 - an uncertainty trigger ("not sure if", "maybe", "might have") makes it unsure (``None``);
@@ -21,10 +29,13 @@ wins over unsure, and unsure over absent. Phrases that contain a negation word (
 breathe", "no wet nappies") are matched as findings first, so their words never act as
 triggers; ``ignored_phrases`` in the knowledge base ("fit and well") consume their words
 without reporting anything. A stated temperature ("temp 39.2", "38.5 degrees", "102F") reports
-fever present (or absent when normal). Duration, severity and onset attach to the findings of
-the same sentence, each taking the nearest expression. Reported findings imply their parents.
-A long word one letter away from a one-word phrase is read as that phrase ("diarrheoa"),
-except for everyday words listed in ``_NOT_TYPOS``.
+fever present (or absent when normal); a stated number of tablets ("I've taken 30
+paracetamol") reports an overdose; a stated stage of pregnancy ("I'm 34 weeks") reports whether
+it is preterm. Duration, severity and onset attach to the findings of the same sentence, each
+taking the nearest expression; an age or stage of pregnancy ("my little one is 7 weeks") is
+never a duration. Reported findings imply their parents. A long word one letter away from a
+one-word phrase is read as that phrase ("diarrheoa"), except for everyday words listed in
+``_NOT_TYPOS``.
 """
 
 from __future__ import annotations
@@ -36,11 +47,27 @@ from datetime import date
 from typing import TypeVar
 
 from symcheck.clinical.knowledge.base import KnowledgeBase
+from symcheck.clinical.knowledge.phrases import expand_all
 from symcheck.clinical.nlu import attributes
-from symcheck.clinical.nlu.demographics import Demographics, extract_demographics
-from symcheck.clinical.nlu.text import FILLERS, Token, normalise, phrase_key, tokenize
+from symcheck.clinical.nlu.demographics import Demographics, read_demographics
+from symcheck.clinical.nlu.numbers import WORD_NUMBERS
+from symcheck.clinical.nlu.text import (
+    FILLERS,
+    POSSESSIVE_OR_OBJECT,
+    Token,
+    normalise,
+    phrase_key,
+    stem,
+    tokenize,
+)
 from symcheck.clinical.nlu.typos import TypoCorrector
 from symcheck.clinical.patient import Observation
+
+
+def _stems(words: set[str]) -> frozenset[str]:
+    """Word lists are compared with stemmed tokens ("because" is "becaus" after stemming)."""
+    return frozenset(stem(w) for w in words)
+
 
 _PRE_NEGATION = [
     "no",
@@ -94,6 +121,13 @@ _PRE_NEGATION = [
     "i do not have",
     "im not",
     "i am not",
+    # Negated verbs whose verb would otherwise end the scope ("have", "got", "feel" do).
+    "(doesnt|does not|didnt|did not|dont|do not|not|never|no longer) (have|has|get|got|feel)",
+    "(hasnt|has not|havent|have not|hadnt) (got|had|felt)",
+    "(not|without|never) (having|getting|feeling)",
+    "(dont|do not|doesnt|didnt) (really|seem to|think|think i) (have|has|get|feel)",
+    "dont think (he|she|hes|shes|they|it|its|he has|she has|they have|there is|theres)",
+    "do not think (he|she|they|it) (has|have|is|)",
 ]
 # Only when they close the clause ("fever: no", "vomiting - none", "rash? no.").
 _POST_NEGATION = [
@@ -198,8 +232,33 @@ _PSEUDO = [
     "never had anything like",
     "never felt anything like",
 ]
-_TERMINATORS = frozenset(
+# A pre-negation's scope ends at a new clause: a conjunction ("and": "I'm not well and have
+# crushing chest pain"), a new subject ("no he isn't breathing") or a new main verb ("not
+# good have chest pain"). "or" and "nor" continue the list ("no fever or cough").
+_TERMINATORS = _stems(
     {
+        "and",
+        "plus",
+        "then",
+        "he",
+        "she",
+        "hes",
+        "shes",
+        "they",
+        "theyre",
+        "we",
+        "you",
+        "it",
+        "its",
+        "there",
+        "theres",
+        "have",
+        "has",
+        "got",
+        "having",
+        "feel",
+        "feeling",
+        "felt",
         "but",
         "however",
         "although",
@@ -230,11 +289,13 @@ _TERMINATORS = frozenset(
         ")",
     }
 )
+# Verbs that end a negation's scope, except right after a trigger ("I haven't got a fever").
+_NEGATED_VERBS = _stems({"have", "has", "got", "having", "feel", "feeling", "felt"})
 _SENTENCE_END = frozenset({".", ";", "!", "?"})
 # Skipped in the second matching pass only ("feeling really down" -> "feeling down", "pain in
 # my left testicle" -> "pain in testicle"); the first pass keeps them, so "lower right abdomen"
 # and "very high temperature" match their own phrases.
-_INTENSIFIERS = frozenset(
+_INTENSIFIERS = _stems(
     {
         "really",
         "very",
@@ -264,6 +325,12 @@ _INTENSIFIERS = frozenset(
         "left",
         "right",
         "both",
+        "own",
+        "keep",
+        "keeps",
+        "kept",
+        "started",
+        "starting",
     }
 )
 _CLAUSE_END = frozenset({".", ";", "!", "?", ",", ")", "and", "but"})
@@ -289,6 +356,71 @@ _GLUCOSE = re.compile(
     r"(?:\s+(?:levels?|reading|readings))?\s*(?:is|was|are|were|of|at|reading|reads|read|:|=)?"
     r"\s*(?:only|just|about|around)?\s*(\d{1,3}(?:\.\d)?)\s*(mmol|mg)?"
 )
+
+
+# A stated number of tablets ("I've taken 30 paracetamol", "swallowed about 20 of my pills"):
+# at least _OVERDOSE_COUNT is reported as an overdose.
+_COUNT_WORDS = {
+    **{w: n for w, n in WORD_NUMBERS.items() if len(w) > 2},
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+}
+_DRUG = (
+    r"(?:paracetamols?|tablets?|pills?|ibuprofens?|co codamol|cocodamol|codeine|aspirins?|"
+    r"painkillers?|pain killers?|sleeping (?:pills?|tablets?)|antidepressants?|sertraline|"
+    r"citalopram|fluoxetine|amitriptyline|diazepam|tramadol|naproxen|propranolol|capsules?|"
+    r"caps|meds|anadin|nurofen|panadol|tylenol|advil)"
+)
+_COUNT = "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
+_PILL_COUNT = re.compile(
+    r"\b(?:took|taken|swallowed|had|ate|eaten|downed|necked|popped|overdosed on)\s+"
+    r"(?:about |around |like |over |maybe |at least |nearly |almost |more than |another |"
+    r"all |roughly |approximately )?"
+    rf"(\d{{1,3}}|{_COUNT})\s+(?:of\s+(?:my|his|her|their|the|mums?|dads?)\s+)?"
+    r"(?:(?!(?:mg|ml|g|mcg|micrograms?|milligrams?|grams?|units?|x)\b)[a-z0-9]+\s+)?"
+    rf"{_DRUG}\b"
+)
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|didnt|did not|havent|have not|hasnt|has not|dont|do not|wont|no)\b"
+    r"(?:\s+[a-z]+){0,2}\s*$"
+)
+_OVERDOSE_COUNT = 8
+# Words that make a phrase carry its own negation ("isnt breathing", "cant breathe", "wont
+# wake up", "not responding"): a negation trigger before such a phrase never flips it.
+_NEGATION_WORDS = _stems(
+    {
+        "no",
+        "not",
+        "nor",
+        "never",
+        "none",
+        "nothing",
+        "cant",
+        "cannot",
+        "wont",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "couldnt",
+        "wouldnt",
+        "unable",
+        "without",
+    }
+)
+# Phrases of at least this many words may span a comma (in the loose matching pass).
+_COMMA_BRIDGE = 3
+# "pain in my back and tummy", "stomach and back pain": a coordinated word shares the phrase.
+_COORDINATORS = frozenset({"and", "or", "/"})
 
 
 @dataclass(frozen=True)
@@ -323,6 +455,7 @@ class Extraction:
 
 
 _IGNORED = ""  # marker id for ignored phrases in the phrase index
+_UNSAID = Observation(present=None)
 # Words that may only name a temperature reading ("temperature 36.8").
 _WEAK_FEVER = frozenset(" ".join(phrase_key(w)) for w in ("temperature", "temp", "temps"))
 _T = TypeVar("_T")
@@ -346,7 +479,7 @@ class FindingExtractor:
             key = phrase_key(phrase)
             if key:
                 self._phrases.setdefault(key, fid)
-        self._max_len = max((len(k) for k in self._phrases), default=1)
+        self._prefixes = frozenset(key[:n] for key in self._phrases for n in range(1, len(key) + 1))
         owners: dict[str, set[str]] = {}
         for key, fid in self._phrases.items():
             for word in key:
@@ -355,30 +488,44 @@ class FindingExtractor:
         self._typos = TypoCorrector(owners, singles)
         self._fever = "fever" if "fever" in kb.findings else None
         self._high_fever = "high_fever" if "high_fever" in kb.findings else None
+        self._overdose = "overdose" if "overdose" in kb.findings else None
+        self._preterm = "preterm_pregnancy" if "preterm_pregnancy" in kb.findings else None
         self._pre = _keys(_PRE_NEGATION)
         self._post = _keys(_POST_NEGATION)
         self._uncertain = _keys(_UNCERTAIN)
         self._pseudo = _keys(_PSEUDO)
 
     def extract(self, text: str, today: date | None = None) -> Extraction:
+        norm = normalise(text)
         tokens = tokenize(text)
         words = [t.text for t in tokens]
-        matches = self._match([self._typos.correct(w) for w in words])
-        covered = {i for _, start, end in matches for i in range(start, end)}
+        hits = self._match([self._typos.correct(w) for w in words])
+        covered = {i for hit in hits for i in range(hit.start, hit.end)}
         triggers = self._triggers(words, covered)
-        norm = normalise(text)
         never_like_this = bool(_NEVER_LIKE_THIS.search(norm))
-        found = [(fid, start, end) for fid, start, end in matches if fid != _IGNORED]
-        sentences = [_sentence_span(tokens, start, end) for _, start, end in found]
+        found = [hit for hit in hits if hit.finding_id != _IGNORED]
+        spans = [(hit.finding_id, hit.start, hit.end) for hit in found]
+        demographics, statements = read_demographics(norm)
+        # "my little one is 7 weeks and burning up": an age is not how long the fever lasted.
+        context = _blank(norm, statements)
+        sentences = [_sentence_span(tokens, start, end) for _, start, end in spans]
         duration = _nearest(
-            norm, tokens, found, sentences, lambda c: attributes.durations(c, today)
+            context, tokens, spans, sentences, lambda c: attributes.durations(c, today)
         )
-        severity = _nearest(norm, tokens, found, sentences, attributes.severities)
-        onset = _nearest(norm, tokens, found, sentences, attributes.onsets)
+        severity = _nearest(context, tokens, spans, sentences, attributes.severities)
+        onset = _nearest(context, tokens, spans, sentences, attributes.onsets)
         observations: dict[str, Observation] = {}
         result: list[Mention] = []
-        for index, (fid, start, end) in enumerate(found):
-            present = _presence(start, end, words, triggers, never_like_this)
+        for index, hit in enumerate(found):
+            fid, start, end = hit.finding_id, hit.start, hit.end
+            present = _presence(
+                hit.anchor,
+                end,
+                words,
+                triggers,
+                never_like_this,
+                own_negation=not _NEGATION_WORDS.isdisjoint(hit.key),
+            )
             obs = Observation(
                 present=present,
                 duration_hours=duration[index] if present else None,
@@ -392,10 +539,12 @@ class FindingExtractor:
             norm, observations, bool(fever_phrases) and fever_phrases <= _WEAK_FEVER
         )
         self._add_glucose(norm, observations)
+        self._add_tablet_count(norm, observations)
+        self._add_gestation(demographics, observations)
         return Extraction(
             observations=self.with_implications(observations),
             mentions=tuple(result),
-            demographics=extract_demographics(text),
+            demographics=demographics,
         )
 
     def with_implications(self, observations: Mapping[str, Observation]) -> dict[str, Observation]:
@@ -448,36 +597,103 @@ class FindingExtractor:
             if fid and fid in self._kb.findings and fid not in observations:
                 observations[fid] = Observation(present=True)
 
-    def _match(self, words: list[str]) -> list[tuple[str, int, int]]:
+    def _add_tablet_count(self, norm: str, observations: dict[str, Observation]) -> None:
+        """ "I've taken 30 paracetamol": a stated number of tablets that is an overdose."""
+        if self._overdose is None or observations.get(self._overdose, _UNSAID).present:
+            return
+        for match in _PILL_COUNT.finditer(norm):
+            raw = match.group(1)
+            count = int(raw) if raw.isdigit() else _COUNT_WORDS[raw]
+            before = norm[max(0, match.start() - 30) : match.start()]
+            if count >= _OVERDOSE_COUNT and not _NEGATED_BEFORE.search(before):
+                observations[self._overdose] = Observation(present=True)
+                return
+
+    def _add_gestation(
+        self, demographics: Demographics, observations: dict[str, Observation]
+    ) -> None:
+        """A stated stage of pregnancy says whether it is preterm (before 37 weeks)."""
+        weeks = demographics.gestation_weeks
+        if self._preterm is None or weeks is None or self._preterm in observations:
+            return
+        observations[self._preterm] = Observation(present=weeks < 37)
+
+    def _match(self, words: list[str]) -> list[_Hit]:
         """Longest phrase match at each position, skipping fillers inside phrases.
 
-        Each position is tried twice: skipping fillers only, and also skipping intensifiers
-        and sides ("feeling really down" meets "feeling down", "pain in my left testicle"
-        meets "pain in testicle"). The match reaching furthest wins; on a tie the stricter
-        one does, so "very high temperature" keeps its own phrase.
+        Each position is tried twice: skipping fillers only, and also skipping intensifiers,
+        sides, possessive-or-object words and (within phrases of three words or more) commas
+        ("feeling really down" meets "feeling down", "pain in her left testicle" meets "pain
+        in testicle", "blood in my poo, it's black" meets "blood in poo its black"). The match
+        reaching furthest wins; on a tie the stricter one does, so "very high temperature"
+        keeps its own phrase. Then words joined to a match by "and"/"or" are tried in its
+        place (see :meth:`_coordinated`).
         """
         strict = [w in FILLERS for w in words]
         loose = [
             w in FILLERS
+            or w in POSSESSIVE_OR_OBJECT
             or w in _INTENSIFIERS
+            or w == ","
             or (w == "of" and i > 0 and words[i - 1] in ("kind", "sort"))
             for i, w in enumerate(words)
         ]
         views = [_View(words, strict), _View(words, loose)]
-        found: list[tuple[str, int, int]] = []
-        i = 0
-        while i < len(words):
-            best: tuple[str, int, int] | None = None
+        candidates: list[_Hit] = []
+        for i in range(len(words)):
+            best: _Hit | None = None
             for view in views:
-                hit = view.longest(i, self._phrases, self._max_len)
-                if hit is not None and (best is None or hit[2] > best[2]):
+                hit = view.longest(i, self._phrases, self._prefixes)
+                if hit is not None and (best is None or hit.end > best.end):
                     best = hit
-            if best is None:
-                i += 1
+            if best is not None:
+                candidates.append(best)
+        # Longest phrases first, so "pregnant and bleeding really heavily down below" keeps
+        # "bleeding really heavily down below" even though "pregnant and bleeding" starts
+        # earlier. A phrase inside a longer one is dropped ("chest pain" in "crushing chest
+        # pain"); one that only overlaps it is kept ("chest pain spreading to my jaw" is chest
+        # pain and "pain spreading to my jaw"): dropping either would lose a finding.
+        taken: set[int] = set()
+        found: list[_Hit] = []
+        for hit in sorted(candidates, key=lambda h: (-len(h.key), h.start)):
+            span = range(hit.start, hit.end)
+            if not taken.issuperset(span):
+                found.append(hit)
+                taken.update(span)
+        found.sort(key=lambda h: h.start)
+        return found + self._coordinated(words, found)
+
+    def _coordinated(self, words: list[str], hits: list[_Hit]) -> list[_Hit]:
+        """Findings named by a word coordinated with a matched phrase.
+
+        "pain in my back and tummy" also reports "pain in my tummy" (the last word of the
+        phrase swapped for the word after "and"/"or"), and "stomach and back pain" also
+        reports "stomach pain" (the first word swapped for the word before). The new mention
+        shares the negation of the phrase it came from ("no pain in my back or tummy").
+        """
+        taken = {i for hit in hits for i in range(hit.start, hit.end)}
+        extra: list[_Hit] = []
+        for hit in hits:
+            if hit.finding_id == _IGNORED or len(hit.key) < 2:
                 continue
-            found.append(best)
-            i = best[2]
-        return found
+            k = hit.end + 1
+            if hit.end < len(words) and words[hit.end] in _COORDINATORS:
+                while k < len(words) and (words[k] in FILLERS or words[k] in POSSESSIVE_OR_OBJECT):
+                    k += 1
+                if k < len(words) and k not in taken:
+                    key = (*hit.key[:-1], words[k])
+                    fid = self._phrases.get(key)
+                    if fid and fid != hit.finding_id:
+                        extra.append(_Hit(fid, k, k + 1, key, hit.anchor))
+                        taken.add(k)
+            k = hit.start - 2
+            if k >= 0 and words[hit.start - 1] in _COORDINATORS and k not in taken:
+                key = (words[k], *hit.key[1:])
+                fid = self._phrases.get(key)
+                if fid and fid != hit.finding_id:
+                    extra.append(_Hit(fid, k, k + 1, key, k))
+                    taken.add(k)
+        return extra
 
     def _triggers(self, words: list[str], covered: set[int]) -> dict[int, tuple[str, int]]:
         """Token index -> (kind, length) for trigger phrases outside matched findings."""
@@ -513,6 +729,21 @@ class FindingExtractor:
         return triggers
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A phrase found in the message: the finding, its word span and its phrase key.
+
+    ``anchor`` is where negation is looked for: the start of the phrase itself, or of the
+    phrase a coordinated word was taken from.
+    """
+
+    finding_id: str
+    start: int
+    end: int
+    key: tuple[str, ...]
+    anchor: int
+
+
 class _View:
     """The words with some tokens skipped, and the way back to word indices."""
 
@@ -520,24 +751,39 @@ class _View:
         self.positions = [i for i in range(len(words)) if not skip[i]]
         self.seq = [words[i] for i in self.positions]
         self.index = {word_index: k for k, word_index in enumerate(self.positions)}
+        self.commas = [0]  # commas before each word index, to spot phrases that span one
+        for word in words:
+            self.commas.append(self.commas[-1] + (word == ","))
 
     def longest(
-        self, start: int, phrases: Mapping[tuple[str, ...], str], max_len: int
-    ) -> tuple[str, int, int] | None:
+        self,
+        start: int,
+        phrases: Mapping[tuple[str, ...], str],
+        prefixes: frozenset[tuple[str, ...]],
+    ) -> _Hit | None:
         """The longest phrase starting at word ``start`` (which must not be skipped)."""
         k = self.index.get(start)
         if k is None:
             return None
-        for length in range(min(max_len, len(self.seq) - k), 0, -1):
-            fid = phrases.get(tuple(self.seq[k : k + length]))
-            if fid is not None:
-                return fid, start, self.positions[k + length - 1] + 1
-        return None
+        best: _Hit | None = None
+        for stop in range(k + 1, len(self.seq) + 1):
+            key = tuple(self.seq[k:stop])
+            if key not in prefixes:
+                break
+            fid = phrases.get(key)
+            end = self.positions[stop - 1] + 1
+            # Only a long, specific phrase may bridge a comma ("blood in my poo, it's black");
+            # "eye, the pain" is a list, not eye pain.
+            if fid is not None and (
+                len(key) >= _COMMA_BRIDGE or self.commas[end] == self.commas[start]
+            ):
+                best = _Hit(fid, start, end, key, start)
+        return best
 
 
 def _keys(phrases: list[str]) -> dict[int, set[tuple[str, ...]]]:
     table: dict[int, set[tuple[str, ...]]] = {}
-    for phrase in phrases:
+    for phrase in expand_all(phrases):
         key = tuple(t.text for t in tokenize(phrase) if not t.is_punct)
         table.setdefault(len(key), set()).add(key)
     return table
@@ -565,7 +811,13 @@ def _presence(
     words: list[str],
     triggers: dict[int, tuple[str, int]],
     never_like_this: bool,
+    own_negation: bool = False,
 ) -> bool | None:
+    """Present, absent or unsure, from the triggers around a mention.
+
+    A phrase that carries its own negation ("isnt breathing", "wont wake up") is never
+    negated again: "no he isn't breathing" and "not well and can't breathe" report it.
+    """
     # Look back for a pre-negation or uncertainty trigger in scope. Words inside a trigger
     # ("not sure if i have") are part of it, not terminators.
     inside = {k: t for t, (_, n) in triggers.items() for k in range(t, t + n)}
@@ -578,7 +830,7 @@ def _presence(
             if kind == "uncertain":
                 return None
             if kind == "pre":
-                if words[t] == "never" and never_like_this:
+                if own_negation or (words[t] == "never" and never_like_this):
                     break
                 return False
             if kind == "pseudo":
@@ -587,9 +839,15 @@ def _presence(
             distance += 1
             continue
         if words[j] in _TERMINATORS:
+            if words[j] in _NEGATED_VERBS and j - 1 in inside:
+                j -= 1  # "i havent | got": the verb is what the trigger before it negates
+                distance += 1
+                continue
             break
         j -= 1
         distance += 1
+    if own_negation:
+        return True
     # Look ahead for a post-negation that closes the clause ("fever: no", "rash - none.").
     k = end
     while k < len(words) and words[k] in _POST_GAP:
@@ -605,6 +863,13 @@ def _presence(
 
 
 _POST_WORDS = _keys(_POST_NEGATION)
+
+
+def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with the character spans replaced by spaces (offsets unchanged)."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _sentence_span(tokens: list[Token], start: int, end: int) -> tuple[int, int]:

@@ -41,8 +41,14 @@ _KEEP_S = frozenset(
 # chest is tight" meets "chest tight". Phrases and messages both drop them (negation and
 # attribute scoping still see every word).
 FILLERS = frozenset(
-    {"a", "an", "the", "my", "his", "her", "their", "our", "your", "is", "are", "was", "were", "am"}
+    {"a", "an", "the", "my", "his", "their", "our", "your", "is", "are", "was", "were", "am"}
 )
+# Words that are a possessive or an object: "her" in "pain in her chest" is a filler, in "want
+# to kill her" it is who would be harmed. Phrase keys keep them; the extractor's second
+# (loose) matching pass skips them in messages, so "pain in her chest" still meets "pain in
+# chest" while "want to kill her" never collapses to "want to kill" (which would swallow the
+# "kill" of "want to kill myself").
+POSSESSIVE_OR_OBJECT = frozenset({"her"})
 
 
 @dataclass(frozen=True)

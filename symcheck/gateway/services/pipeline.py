@@ -24,7 +24,7 @@ from symcheck.clinical.dispositions import Disposition, most_urgent
 from symcheck.clinical.interview.protocol import Button, HandoffReason, SignalType
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import floor
-from symcheck.clinical.safety import SafetyCheck, emergency_message
+from symcheck.clinical.safety import SafetyCheck
 from symcheck.clinical_runtime import SafetyRuntime
 from symcheck.gateway.copy import PatientCopy
 from symcheck.gateway.database import Database
@@ -195,11 +195,7 @@ class MessagePipeline:
                 log.warning("bot unavailable %s: %s", _ids(conversation_id, message), exc)
             else:
                 log.error("processing failed %s: %s", _ids(conversation_id, message), describe(exc))
-            text = (
-                emergency_message(emergencies, self._copy.emergency_number)
-                if emergencies
-                else self._copy.unavailable
-            )
+            text = self._copy.emergency(emergencies) if emergencies else self._copy.unavailable
             return await self._db.run(lambda uow: self._fail(uow, conversation_id, message, text))
 
     def _load(self, uow: UnitOfWork, conversation_id: uuid.UUID) -> _Context:
@@ -244,25 +240,31 @@ class MessagePipeline:
             if check is not None:
                 uow.conversations.set_clinical_state(conv.id, ctx.state.with_check(check).to_dict())
             case = ctx.case
+            # Every newly fired rule counts, not only emergencies: a case opened as a routine
+            # request is raised to (never lowered from) the most urgent new rule's disposition.
+            raised_to = floor(check.new) if check is not None else None
             if emergencies:
-                disposition = floor(emergencies)
-                assert disposition is not None
+                assert raised_to is not None
                 uow.cases.open_or_escalate(
-                    conv.id, disposition=disposition, reason=HandoffReason.RED_FLAG
+                    conv.id, disposition=raised_to, reason=HandoffReason.RED_FLAG
                 )
-                text = emergency_message(emergencies, self._copy.emergency_number)
+                text = self._copy.emergency(emergencies)
                 out.append(self._system(uow, conv, text))
-            elif case is not None and case.status == "waiting" and case.waiting_notice_at is None:
-                out.append(self._system(uow, conv, self._copy.waiting_for_clinician))
-                uow.cases.mark_waiting_notice(case.id)
+            else:
+                if raised_to is not None:
+                    uow.cases.raise_urgency(conv.id, raised_to)
+                if case is not None and case.status == "waiting" and case.waiting_notice_at is None:
+                    out.append(self._system(uow, conv, self._copy.waiting_for_clinician))
+                    uow.cases.mark_waiting_notice(case.id)
             uow.messages.set_status(message.id, MessageStatus.PROCESSED)
             return out
 
         out = await self._db.run(work)
         self._notifier.notify(QUEUE_TOPIC)
         log.info(
-            "message added to case %s emergency_rules=%d replies=%d",
+            "message added to case %s new_rules=%d emergency_rules=%d replies=%d",
             _ids(conv.id, message),
+            len(check.new) if check is not None else 0,
             len(emergencies),
             len(out),
         )

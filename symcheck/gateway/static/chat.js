@@ -33,8 +33,33 @@
     } catch (e) { /* private mode: the conversation lasts for this page only */ }
   }
 
+  function safeAdvice() {
+    return "If this is an emergency, call " + emergencyNumber + " now.";
+  }
+
+  // Every error the patient sees ends with the emergency advice (the server adds it to its
+  // own error messages; this covers proxies, network errors and anything else).
+  function withSafeAdvice(text) {
+    text = (text || "").trim();
+    if (text.indexOf("call " + emergencyNumber) !== -1) { return text; }
+    if (text && !/[.!?]$/.test(text)) { text += "."; }
+    return (text ? text + " " : "") + safeAdvice();
+  }
+
   function unavailableText() {
-    return "Sorry, I can't reach the service right now. If this is an emergency, call " + emergencyNumber + " now.";
+    return "Sorry, I can't reach the service right now. " + safeAdvice();
+  }
+
+  function errorText(status, data) {
+    var message = data && data.error && typeof data.error.message === "string" ? data.error.message : "";
+    if (message) { return withSafeAdvice(message); }
+    if (status === 413) {
+      return withSafeAdvice("Your message is too long to send. Please send a shorter message.");
+    }
+    if (status >= 400 && status < 500) {
+      return withSafeAdvice("Sorry, your message could not be sent. Please try again.");
+    }
+    return unavailableText();
   }
 
   function bubble(author, text, extraClass) {
@@ -192,7 +217,7 @@
         }
         if (!res.ok || !data) {
           removePending();
-          showTransient("system", (data && data.error && data.error.message) || unavailableText());
+          showTransient("system", errorText(res.status, data));
           return;
         }
         if (data.conversation_id !== conversationId) {

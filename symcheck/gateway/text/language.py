@@ -1,10 +1,15 @@
 """A small, pure "is this English?" detector for patient messages.
 
-The bot understands English only. This detector is deliberately conservative: it answers
-:attr:`Language.OTHER` only on clear evidence (mostly non-Latin letters, or several function
-words of another language and fewer English ones), so short English messages ("chest pain",
-"34", "yes") and English with a foreign word in it are never rejected. No evidence either way
-is :attr:`Language.UNKNOWN`, which callers treat as English.
+The bot understands English only. This detector is deliberately conservative about English:
+short English messages ("chest pain", "34", "yes", "no") and English with a foreign word in it
+("I had dolor in my tummy") are never rejected. It answers :attr:`Language.OTHER` on mostly
+non-Latin letters, or when words of another language outweigh the English ones. Function
+words shared with other languages ("no", "a", "me", "in", "so", "was", "pain") count as English
+only when nothing else in the message is foreign, so "Mi hijo no respira" is Spanish. No
+evidence either way is :attr:`Language.UNKNOWN`, which callers treat as English.
+
+Callers must still run the red-flag check on messages detected as another language: "Mi padre
+tiene crushing chest pain y está sudando mucho" is :attr:`Language.OTHER` and a heart attack.
 """
 
 from __future__ import annotations
@@ -63,10 +68,36 @@ _OTHER = (
     - _ENGLISH
 )
 
+# English words that are also common words of another language (Spanish/Italian/Portuguese
+# "no", "a", "me"; German "in", "an", "so", "was", "also", "will"; French "on", "pain"...).
+_SHARED = _words("no a me in an on so was also will do pain come")
+
+# Everyday words of those languages in messages about health, so a short message made of
+# nouns and verbs ("Mi hijo no respira", "Mein Kind hat Fieber") has evidence too.
+_OTHER_CONTENT = _words(
+    """
+    hijo hija hijos niño niña nino nina bebé bebe madre padre esposo esposa abuela abuelo
+    respira respirar fiebre cabeza pecho estómago estomago barriga garganta tos vómito vomito
+    vomitando sangre mareo mareado mareada duele dolores socorro urgente ayúdame ayudenme
+    tiene tienen está estan mucho mucha nada muy ella ellos también respiro sudando
+    enfant bébé fièvre tête poitrine ventre toux respire aidez secours mère père mon ma
+    Kind Fieber Kopf Brust Bauch Husten Blut atmet Atemnot Mutter Vater bitte Schmerz mein meine
+    filho filha criança febre cabeça peito tosse sangue ajuda socorro mãe pai dói
+    figlio figlia bambino bambina febbre testa petto pancia gola aiuto respira
+    de la el en los las se
+    """
+)
+
+# Words that are also English slang or abbreviations ("ma", "um", "ha", "yo", "sim", "mon").
+_AMBIGUOUS = _words("ma um ha yo sim mon")
+_FOREIGN = (_OTHER | frozenset(w.lower() for w in _OTHER_CONTENT - _ENGLISH)) - _AMBIGUOUS
+
 # Characters that practically never appear in English text.
 _STRONG_MARKS = frozenset("¿¡ñÑßãõÃÕœŒ")
 
 _MIN_LATIN_SHARE = 0.6
+# Letters with diacritics that are common in the other languages and rare in English.
+_ACCENTED = frozenset("áéíóúâêôàèìòùçäöüÁÉÍÓÚÂÊÔÀÈÌÒÙÇÄÖÜ")
 
 
 def detect_language(text: str) -> Language:
@@ -78,16 +109,18 @@ def detect_language(text: str) -> Language:
     if latin / len(letters) < _MIN_LATIN_SHARE:
         return Language.OTHER
     words = [w.lower() for w in _WORD.findall(text)]
-    english = sum(1 for w in words if w in _ENGLISH)
-    other = sum(1 for w in words if w in _OTHER)
+    english = sum(1 for w in words if w in _ENGLISH and w not in _SHARED)
+    shared = sum(1 for w in words if w in _SHARED)
+    other = sum(1 for w in words if w in _FOREIGN)
+    other += sum(1 for w in words if w not in _FOREIGN and not _ACCENTED.isdisjoint(w))
     other += 2 * sum(1 for ch in text if ch in _STRONG_MARKS)
-    if other >= 2 and other > english:
-        return Language.OTHER
-    if other == 1 and english == 0 and len(words) <= 2:
-        return Language.OTHER  # a lone "hola", "bonjour", "danke"
-    if english:
-        return Language.ENGLISH
-    return Language.UNKNOWN
+    if other == 0:
+        return Language.ENGLISH if english or shared else Language.UNKNOWN
+    if other > english and (other >= 2 or english <= 1):
+        return Language.OTHER  # "Mi hijo no respira", "hola", "ayuda, crushing chest pain"
+    if other == english and english <= 1:
+        return Language.OTHER  # "gracias ok": one word each, and the English one is trivial
+    return Language.ENGLISH
 
 
 def _is_latin(ch: str) -> bool:

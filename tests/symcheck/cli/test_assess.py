@@ -60,3 +60,17 @@ def test_missing_content_fails_clearly(tmp_path: Path, capsys: pytest.CaptureFix
     code = main(["assess", "--kb-dir", str(tmp_path), "--rules-dir", str(tmp_path)])
     assert code == 2
     assert "cannot load" in capsys.readouterr().err
+
+
+def test_unfinished_interviews_are_error_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps({"id": "u", "text": "I feel off", "age": 30, "sex": "male"}))
+    assert main(["assess", "-i", str(source), *CONTENT]) == 0
+    captured = capsys.readouterr()
+    [record] = [json.loads(x) for x in captured.out.splitlines()]
+    assert record["id"] == "u"
+    assert record["error"].startswith("interview did not finish:")
+    assert "triage" not in record
+    assert "1 cases, 1 errors" in captured.err

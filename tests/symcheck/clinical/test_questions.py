@@ -1,4 +1,4 @@
-"""Question choice: information gain, danger signs, hierarchy, ask_if and stopping."""
+"""Question choice: information gain, danger signs, rules in play, hierarchy, ask_if, stopping."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import pytest
 from symcheck.clinical.dispositions import Disposition
 from symcheck.clinical.nlu import FindingExtractor
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
-from symcheck.clinical.questions import RULE_FIRST_PROBABILITY, QuestionSelector, StopReason
+from symcheck.clinical.questions import (
+    DANGER_BUDGET,
+    DANGER_LIFT,
+    DANGER_PLAUSIBLE,
+    RULE_FIRST_PROBABILITY,
+    Priority,
+    QuestionSelector,
+    StopReason,
+)
+from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.scoring import Evidence, Ranking
 from symcheck.clinical.scoring.naive_bayes import FloatArray, NaiveBayesScorer
 from symcheck.clinical.triage import Triager
@@ -165,9 +174,11 @@ def test_keeps_asking_while_a_danger_sign_is_pending(
 ) -> None:
     f = facts(("runny_nose", "cough"), age_years=30, sex=Sex.MALE)
     assert scorer.rank(Evidence(f)).scores[0].probability >= 0.8
-    choice = choose(selector, scorer, f)
-    assert choice.finding_id == "shortness_of_breath"  # a yes would make pneumonia plausible
-    assert choice.danger > 0
+    asked = []
+    while (choice := choose(selector, scorer, f, max_questions=100)).finding_id is not None:
+        asked.append(choice.finding_id)
+        f = f.with_observations({choice.finding_id: Observation(False)})
+    assert "shortness_of_breath" in asked  # a yes would make pneumonia plausible
 
 
 def test_exhausted_when_everything_is_answered(
@@ -209,3 +220,96 @@ def test_predicted_outcomes_match_scoring_and_triage(
             expected = posterior * weights / (posterior * weights).sum()
             assert selector.posterior(after) == pytest.approx(expected, abs=1e-9), fid
             assert triager.decide(answered, after).disposition.urgency == predicted, fid
+
+
+# -- rules in play through related findings and body systems -----------------------------------
+
+
+def rule_ids(rules: list[RedFlagRule]) -> set[str]:
+    return {rule.id for rule in rules}
+
+
+def test_a_rule_is_in_play_through_a_more_general_finding(selector: QuestionSelector) -> None:
+    # "rash" is the parent of "rash that does not fade": the glass-test rule is in play.
+    assert "RF-PAED-002" in rule_ids(selector.in_play(facts(("rash",), age_years=2)))
+    assert "RF-PAED-002" not in rule_ids(selector.in_play(facts(("cough",), age_years=2)))
+
+
+def test_a_rule_is_in_play_through_the_same_body_system(selector: QuestionSelector) -> None:
+    # Blood in the stool (gastrointestinal) puts "black, tarry stools" in play.
+    f = facts(("rectal_bleeding", "dizziness"), age_years=67, sex=Sex.MALE)
+    assert "RF-GI-001" in rule_ids(selector.in_play(f))
+    assert "melaena" in selector.danger_candidates(f)
+
+
+def test_a_rule_whose_demographics_fail_is_not_in_play(selector: QuestionSelector) -> None:
+    # Sweating (general) shares a system with fever, but the baby rule needs age < 3 months.
+    assert "RF-PAED-001" not in rule_ids(selector.in_play(facts(("sweating",), age_years=30)))
+    assert "RF-PAED-001" in rule_ids(selector.in_play(facts(("sweating",))))  # age unknown
+
+
+def test_a_rule_with_a_denied_finding_is_not_in_play(selector: QuestionSelector) -> None:
+    f = facts(("rectal_bleeding",), ("melaena",), age_years=67, sex=Sex.MALE)
+    assert "RF-GI-001" not in rule_ids(selector.in_play(f))
+
+
+def test_rules_with_a_reported_finding_are_not_counted_twice(selector: QuestionSelector) -> None:
+    # Their missing findings are regular candidates already.
+    f = facts(("chest_pain",), age_years=40, sex=Sex.MALE)
+    assert "RF-CARD-001" not in rule_ids(selector.in_play(f))
+
+
+def test_a_plausible_danger_sign_goes_first_within_the_budget(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(("rectal_bleeding", "dizziness"), age_years=67, sex=Sex.MALE)
+    posterior = selector.posterior(scorer.rank(Evidence(f)))
+    # Not linked to any condition that explains what the patient reported ...
+    assert "melaena" not in selector.candidates(f, posterior)
+    choice = choose(selector, scorer, f)
+    # ... but plausible (well above its base rate) and its yes fires a rule.
+    assert choice.finding_id == "melaena"
+    assert choice.priority is Priority.DANGER
+    assert DANGER_PLAUSIBLE <= choice.p_yes < RULE_FIRST_PROBABILITY
+    assert choice.p_yes >= DANGER_LIFT * small_kb().findings["melaena"].base_rate
+    spent = choose(selector, scorer, f, danger_asked=DANGER_BUDGET)
+    assert spent.priority is not Priority.DANGER
+
+
+def test_danger_signs_at_their_base_rate_are_not_asked_with_priority(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    # For a cough, the glass test is only background noise: no priority, not a candidate.
+    f = facts(("cough",), age_years=30, sex=Sex.MALE)
+    choice = choose(selector, scorer, f)
+    assert choice.priority is not Priority.DANGER
+    asked = []
+    while (choice := choose(selector, scorer, f, max_questions=100)).finding_id is not None:
+        asked.append(choice.finding_id)
+        f = f.with_observations({choice.finding_id: Observation(False)})
+    assert "melaena" not in asked
+    assert "non_blanching_rash" not in asked
+
+
+# -- "don't know" ------------------------------------------------------------------------------
+
+
+def test_dont_know_makes_close_variants_less_worth_asking(selector: QuestionSelector) -> None:
+    f = facts(("vomiting",), age_years=30, sex=Sex.MALE)
+    assert selector.answerability("right_lower_abdominal_pain", f) == 1.0
+    unsure = f.with_observations({"abdominal_pain": Observation(None)})
+    assert selector.answerability("right_lower_abdominal_pain", unsure) == 0.5
+    assert selector.answerability("diarrhoea", unsure) == 1.0  # not a variant
+    known = f.with_observations({"abdominal_pain": Observation(True)})
+    assert selector.answerability("right_lower_abdominal_pain", known) == 1.0
+
+
+def test_dont_know_to_a_general_question_does_not_lead_straight_to_its_variant(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    f = facts(("vomiting",), age_years=30, sex=Sex.MALE)
+    assert choose(selector, scorer, f).finding_id == "abdominal_pain"
+    unsure = f.with_observations({"abdominal_pain": Observation(None)})
+    choice = choose(selector, scorer, unsure, asked=["abdominal_pain"])
+    assert choice.finding_id is not None
+    assert choice.finding_id != "right_lower_abdominal_pain"

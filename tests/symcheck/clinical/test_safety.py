@@ -149,9 +149,124 @@ def test_identical_advice_is_not_repeated() -> None:
         }
     )
     twin = rule.model_copy(update={"id": "RF-TEST-002"})
-    assert safety.emergency_message([rule, twin], "999") == "Go to the emergency department now."
+    assert safety.emergency_message([rule, twin], "999") == (
+        "Go to the emergency department now.\n"
+        "If you cannot get there safely, or you get worse, call 999 now."
+    )
+
+
+def test_emergency_advice_always_names_the_number_to_call() -> None:
+    rule = RedFlagRule.model_validate(
+        {
+            "id": "RF-TEST-003",
+            "title": "Test rule",
+            "when": "fever",
+            "disposition": "emergency_ambulance",
+            "advice": "Call {emergency_number} now: this is an emergency.",
+            "rationale": "For the test only.",
+            "source": "Test source",
+            "cases": {"fire": [{"text": "fever"}], "near_miss": [{"text": "no fever"}]},
+        }
+    )
+    text = safety.emergency_message([rule], "999")
+    assert text == "Call 999 now: this is an emergency."
 
 
 def test_no_rules_is_an_error() -> None:
     with pytest.raises(ValueError, match="no rules"):
         safety.emergency_message([], "999")
+
+
+# --- reported under-triage: each fires its red flag on the first message -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "sex", "rule_id"),
+    [
+        ("I'm not well and have crushing chest pain", None, None, "RF-CARD-001"),
+        ("he's not well and isn't breathing", None, None, "RF-GEN-001"),
+        ("she's not responding and won't wake up", None, None, "RF-GEN-002"),
+        ("she's not herself and is floppy", 1, None, "RF-PAED-005"),
+        ("I want to kill myself", None, None, "RF-MH-001"),
+        ("i really want to kill myself tonight", None, None, "RF-MH-001"),
+        ("I'm going to end my life", None, None, "RF-MH-001"),
+        ("thinking of ending it all", None, None, "RF-MH-002"),
+        ("I want to die", None, None, "RF-MH-002"),
+        ("I want to kill him", None, None, "RF-MH-004"),
+        (
+            "my toddler has a rash that doesn't go away when I press a glass on it",
+            2,
+            None,
+            "RF-PAED-004",
+        ),
+        ("I'm dizzy and there's blood in my poo, it's black", 67, Sex.MALE, "RF-GI-002"),
+        ("I'm dizzy and there's blood in my poo, it's black", 67, Sex.MALE, "RF-GI-012"),
+        ("sudden agony in my testicle", 15, Sex.MALE, "RF-URO-001"),
+        ("my son's testicle is really painful and swollen", 13, Sex.MALE, "RF-URO-001"),
+        ("I'm 34 weeks and my waters have broken", None, None, "RF-OBS-007"),
+        ("I'm 34 weeks and my waters have broken", None, None, "RF-OBS-008"),
+        (
+            "really bad pain in my back and tummy all of a sudden and I feel faint",
+            72,
+            Sex.MALE,
+            "RF-CARD-012",
+        ),
+        ("i've taken 30 paracetamol", 17, Sex.FEMALE, "RF-TOX-001"),
+        (
+            "my heart's going like the clappers and I feel like I'm going to pass out",
+            60,
+            Sex.FEMALE,
+            "RF-CARD-005",
+        ),
+        ("his mouth is droopy on one side", None, None, "RF-NEURO-001"),
+        ("my little one is 7 weeks and burning up", None, None, "RF-PAED-001"),
+        ("pain in my chest spreading to my jaw", None, None, "RF-CARD-002"),
+    ],
+)
+def test_reported_under_triage_fires_at_once(
+    extractor: FindingExtractor,
+    ruleset: RuleSet,
+    text: str,
+    age: float | None,
+    sex: Sex | None,
+    rule_id: str,
+) -> None:
+    check = _check(text, extractor, ruleset, PatientFacts(age_years=age, sex=sex))
+    assert rule_id in [r.id for r in check.new]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself",
+        "i really want to kill myself tonight",
+        "I'm going to end my life",
+        "thinking of ending it all",
+        "I want to die",
+    ],
+)
+def test_suicidal_phrasings_are_not_harm_to_others(
+    extractor: FindingExtractor, ruleset: RuleSet, text: str
+) -> None:
+    assert "RF-MH-004" not in [r.id for r in _check(text, extractor, ruleset).fired]
+
+
+def test_an_infant_age_from_text_reaches_the_rules(
+    extractor: FindingExtractor, ruleset: RuleSet
+) -> None:
+    check = _check("my little one is 7 weeks and burning up", extractor, ruleset)
+    assert check.facts.age_years == pytest.approx(0.134)
+
+
+def test_a_stage_of_pregnancy_from_text_means_pregnant(
+    extractor: FindingExtractor, ruleset: RuleSet
+) -> None:
+    check = _check("I'm 34 weeks and my waters have broken", extractor, ruleset)
+    assert check.facts.pregnant is True
+
+
+def test_a_mostly_spanish_message_still_fires_its_red_flag(
+    extractor: FindingExtractor, ruleset: RuleSet
+) -> None:
+    text = "Mi padre tiene crushing chest pain y está sudando mucho"
+    assert "RF-CARD-001" in [r.id for r in _check(text, extractor, ruleset).new_emergencies]

@@ -128,6 +128,42 @@ async def test_a_new_emergency_during_a_handoff_gets_advice_from_the_gateway(
     assert all("While you wait" not in m["text"] for m in again["messages"])
 
 
+async def test_any_new_rule_during_a_handoff_raises_the_case(
+    client: httpx.AsyncClient, store: Store, fake_rasa: FakeRasa
+) -> None:
+    body = await send(client, "I want to talk to a clinician")
+    conv_id = body["conversation_id"]
+    before = open_case(store, conv_id)
+    assert before is not None
+    assert (before.urgency, before.disposition) == (1, "consultation")
+    calls = len(fake_rasa.requests)
+
+    reply = await send(client, "I have had a fever for 6 days", conv_id)  # RF-GEN-001: 24 h
+    case = open_case(store, conv_id)
+    assert case is not None
+    assert case.id == before.id
+    assert (case.urgency, case.disposition) == (2, "consultation_24")
+    assert case.reason == "patient_request"  # the case keeps its reason and its place
+    assert case.waiting_since == before.waiting_since
+    assert len(fake_rasa.requests) == calls  # still the clinician's conversation
+    assert all("112" in m["text"] for m in reply["messages"])
+    assert status(store, conv_id) == "handoff"
+
+
+async def test_a_new_rule_never_lowers_the_case(
+    client: httpx.AsyncClient, store: Store, fake_rasa: FakeRasa
+) -> None:
+    body = await send(client, "I have crushing chest pain")
+    conv_id = body["conversation_id"]
+    case = open_case(store, conv_id)
+    assert case is not None
+    assert case.urgency == 4
+    await send(client, "and a fever for 6 days", conv_id)
+    after = open_case(store, conv_id)
+    assert after is not None
+    assert (after.urgency, after.disposition) == (4, "emergency_ambulance")
+
+
 async def test_language_checks_do_not_block_messages_to_a_clinician(
     client: httpx.AsyncClient, store: Store
 ) -> None:

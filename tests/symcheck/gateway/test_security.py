@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from symcheck.clinical_runtime import SafetyRuntime
 from symcheck.gateway.app import create_app
 from symcheck.gateway.container import Gateway
+from symcheck.gateway.logsafe import ref
 from symcheck.settings import Settings
 from tests.symcheck.gateway.fakes import FakeRasa
 from tests.symcheck.gateway.helpers import send
@@ -103,22 +105,47 @@ async def test_unexpected_errors_are_json_without_details(client: httpx.AsyncCli
     assert response.json()["error"]["code"] == "not_found"
 
 
-async def test_no_message_text_in_logs(
+def _gateway_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Every rendered log line, except the test client's own httpx lines (which name the URLs
+    the test itself requested)."""
+    lines = []
+    for record in caplog.records:
+        rendered = record.getMessage() + (record.exc_text or "")
+        if record.exc_info:
+            rendered += logging.Formatter().formatException(record.exc_info)
+        if record.name.startswith("httpx") and "http://testserver/" in rendered:
+            continue
+        lines.append(f"{record.name}: {rendered}")
+    return lines
+
+
+async def test_no_message_text_and_no_conversation_id_in_logs(
     client: httpx.AsyncClient,
     signed_in: str,
     fake_rasa: FakeRasa,
     gateway: Gateway,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A whole flow, failures included: no message text and no conversation id is logged.
+
+    The conversation id is the web patient's only credential (it opens the transcript), so
+    logs carry a one-way reference (``conversation_ref``) instead.
+    """
     caplog.set_level(logging.DEBUG)
     headers = {"X-CSRF-Token": signed_in}
     body = await send(client, f"I have a cough {SENTINEL}")
     conv_id = body["conversation_id"]
+    await client.get(f"/api/web/conversations/{conv_id}/messages")
+    await client.get(f"/api/web/conversations/{conv_id}/messages?after=99&wait=0.2")
+    await send(client, "/ /restart", conv_id)
     await send(client, f"crushing chest pain {SENTINEL}", conv_id)  # emergency -> case
     await send(client, f"<b>{SENTINEL}</b> still there", conv_id)  # goes to the case
+    await send(client, "fever for 6 days", conv_id)  # a new non-emergency rule
     case_id = (await client.get("/dashboard/api/queue")).json()["cases"][0]["id"]
     await client.get(f"/dashboard/cases/{case_id}")
+    await client.get(f"/dashboard/api/cases/{case_id}")
     await client.get(f"/dashboard/api/cases/{case_id}/messages")
+    await client.post(f"/dashboard/api/cases/{case_id}/claim", headers=headers)
     await client.post(
         f"/dashboard/api/cases/{case_id}/reply", json={"text": f"reply {SENTINEL}"}, headers=headers
     )
@@ -127,24 +154,38 @@ async def test_no_message_text_in_logs(
     await send(client, f"another {SENTINEL}", conv_id)
     fake_rasa.mode = "down"
     await send(client, f"and another {SENTINEL}", conv_id)
+    fake_rasa.mode = "timeout"
+    await send(client, f"and one more {SENTINEL}", conv_id)
 
-    def broken_check(*args: object, **kwargs: object) -> object:
-        raise ValueError(f"cannot parse {SENTINEL}")
+    class BrokenSafety:
+        def check(self, *args: object, **kwargs: object) -> object:
+            raise ValueError(f"cannot parse {SENTINEL} in {conv_id}")
 
     fake_rasa.mode = "ok"
-    object.__setattr__(gateway.pipeline._safety, "check", broken_check)  # type: ignore[attr-defined]
+    # this app's pipeline only: the rules runtime itself is shared by the whole session
+    gateway.pipeline._safety = BrokenSafety()  # type: ignore[attr-defined,assignment]
     await send(client, f"precheck breaks {SENTINEL}", conv_id)
     await client.post(
         "/api/web/messages", json={"conversation_id": conv_id, "text": 5, "x": SENTINEL}
     )
+    await client.post("/api/web/messages", json={"conversation_id": conv_id, "text": "x" * 300_000})
+    unknown = str(uuid.uuid4())
+    await client.post("/api/web/messages", json={"conversation_id": unknown, "text": "hi"})
+    await client.get(f"/api/web/conversations/{unknown}/messages")
 
-    assert caplog.records, "the flow should log something"
-    for record in caplog.records:
-        rendered = record.getMessage() + (record.exc_text or "")
-        if record.exc_info:
-            rendered += logging.Formatter().formatException(record.exc_info)
-        assert SENTINEL not in rendered, record.name
-    assert any("conversation=" in r.getMessage() for r in caplog.records)
+    async def broken_run(work: object) -> object:
+        raise RuntimeError(f"database is gone for {conv_id}")
+
+    object.__setattr__(gateway.pipeline._db, "run", broken_run)  # type: ignore[attr-defined]
+    await client.post("/api/web/messages", json={"conversation_id": conv_id, "text": "hi"})
+
+    lines = _gateway_log(caplog)
+    assert lines, "the flow should log something"
+    secrets = (SENTINEL, conv_id, conv_id.replace("-", ""), unknown, unknown.replace("-", ""))
+    for line in lines:
+        for secret in secrets:
+            assert secret not in line, line
+    assert any(f"conversation_ref={ref(conv_id)}" in line for line in lines)
 
 
 async def test_unhandled_errors_are_a_plain_500_and_logged_without_text(

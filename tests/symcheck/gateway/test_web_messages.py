@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 
+from symcheck.gateway.container import Gateway
 from symcheck.storage.repositories import Store
 from tests.symcheck.gateway.fakes import FEVER_QUESTION, FakeRasa
 from tests.symcheck.gateway.helpers import send, stored
@@ -119,12 +122,123 @@ async def test_wrong_shape_or_types_are_422(client: httpx.AsyncClient, payload: 
     assert error["message"]
 
 
-async def test_oversized_body_is_413(client: httpx.AsyncClient) -> None:
+async def test_long_bodies_are_capped_and_processed_not_refused(
+    client: httpx.AsyncClient, store: Store, fake_rasa: FakeRasa
+) -> None:
+    text = "I have crushing chest pain " + "and more " * 20_000  # 180 KB
+    response = await client.post("/api/web/messages", json={"conversation_id": None, "text": text})
+    assert response.status_code == 200
+    body = response.json()
+    assert any("first 200 characters" in m["text"] for m in body["messages"])
+    assert fake_rasa.messages_sent() == ["/report_emergency"]  # and the emergency is caught
+    assert len(stored(store, body["conversation_id"])[0].text) <= 200
+
+
+async def test_oversized_body_is_413_with_safe_advice(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/api/web/messages", json={"conversation_id": None, "text": "a" * 70_000}
+        "/api/web/messages", json={"conversation_id": None, "text": "a" * 300_000}
     )
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "payload_too_large"
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large"
+    assert "If this is an emergency, call 112 now." in error["message"]
+
+
+async def test_oversized_body_is_refused_from_its_declared_length(
+    client: httpx.AsyncClient, gateway: Gateway
+) -> None:
+    """The body is not read past the limit: the declared length is enough to refuse it."""
+    read = 0
+
+    async def stream() -> AsyncIterator[bytes]:
+        nonlocal read
+        for _ in range(100):
+            read += 1
+            yield b"x" * 64 * 1024
+
+    response = await client.post(
+        "/api/web/messages",
+        content=stream(),
+        headers={"Content-Type": "application/json", "Content-Length": str(100 * 64 * 1024)},
+    )
+    assert response.status_code == 413
+    assert "call 112" in response.json()["error"]["message"]
+    assert read <= 1
+
+
+async def test_oversized_chunked_body_stops_being_read_at_the_limit(
+    client: httpx.AsyncClient,
+) -> None:
+    read = 0
+
+    async def stream() -> AsyncIterator[bytes]:
+        nonlocal read
+        for _ in range(100):
+            read += 1
+            yield b"x" * 64 * 1024
+
+    response = await client.post(
+        "/api/web/messages", content=stream(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "call 112" in response.json()["error"]["message"]
+    assert read <= 6
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("POST", "/api/web/messages", {"content": b"\xff\xfe"}, 400),
+        ("POST", "/api/web/messages", {"content": b"{not json"}, 400),
+        ("POST", "/api/web/messages", {"json": {"conversation_id": None, "text": 5}}, 422),
+        ("POST", "/api/web/messages", {"json": {"conversation_id": "nope", "text": "hi"}}, 422),
+        (
+            "POST",
+            "/api/web/messages",
+            {"json": {"conversation_id": "00000000-0000-4000-8000-000000000000", "text": "hi"}},
+            404,
+        ),
+        ("GET", "/api/web/messages", {}, 405),
+        ("GET", "/api/web/conversations/00000000-0000-4000-8000-000000000000/messages", {}, 404),
+        ("GET", "/api/web/conversations/nope/messages", {}, 422),
+        ("GET", "/api/web/conversations/x/messages?after=-1", {}, 422),
+        ("GET", "/api/web/nothing-here", {}, 404),
+    ],
+)
+async def test_every_patient_api_error_carries_safe_advice(
+    client: httpx.AsyncClient, method: str, path: str, kwargs: dict[str, Any], status: int
+) -> None:
+    response = await client.request(method, path, **kwargs)
+    assert response.status_code == status
+    message = response.json()["error"]["message"]
+    assert "If this is an emergency, call 112 now." in message
+    assert message.count("112") == 1
+
+
+async def test_clinician_api_errors_do_not_carry_patient_advice(
+    client: httpx.AsyncClient, signed_in: str
+) -> None:
+    response = await client.get("/dashboard/api/cases/00000000-0000-4000-8000-000000000000")
+    assert response.status_code == 404
+    assert "112" not in response.json()["error"]["message"]
+
+
+async def test_an_unhandled_error_on_the_patient_api_carries_safe_advice(
+    client: httpx.AsyncClient, gateway: Gateway
+) -> None:
+    body = await send(client, "I have a cough")
+
+    async def broken(work: object) -> object:
+        raise RuntimeError("a bug")  # nothing on this route handles it
+
+    object.__setattr__(gateway.db, "run", broken)
+    response = await client.get(f"/api/web/conversations/{body['conversation_id']}/messages")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "internal_error"
+    assert error["message"].startswith("Sorry, I can't answer right now.")
+    assert "If this is an emergency, call 112 now." in error["message"]
+    assert "a bug" not in response.text
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t  \n"])
@@ -135,6 +249,7 @@ async def test_empty_messages_get_a_hint_and_nothing_is_stored(
     assert body["message_seq"] is None
     assert body["messages"][0]["seq"] is None
     assert "type a message" in body["messages"][0]["text"]
+    assert "If this is an emergency, call 112 now." in body["messages"][0]["text"]
     assert stored(store, body["conversation_id"]) == []
     assert fake_rasa.requests == []
 
@@ -150,16 +265,18 @@ async def test_too_long_messages_are_cut_processed_and_the_patient_is_told(
     notice, reply = body["messages"]
     assert notice["author"] == "system"
     assert "first 200 characters" in notice["text"]
+    assert "If this is an emergency, call 112 now." in notice["text"]
     assert reply["text"] == FEVER_QUESTION
     assert stored(store, body["conversation_id"])[0].text == sent
 
 
-@pytest.mark.parametrize("text", ["👍", "😷🤒🤕", "???", "🙂 !!"])
+@pytest.mark.parametrize("text", ["👍", "😷🤒🤕", "???", "🙂 !!", "🚑", "🚑🚑🚑 !!!", "💔"])
 async def test_emoji_only_messages_are_answered_without_the_bot(
     client: httpx.AsyncClient, store: Store, fake_rasa: FakeRasa, text: str
 ) -> None:
     body = await send(client, text)
     assert "in a few words" in body["messages"][0]["text"]
+    assert "If this is an emergency, call 112 now." in body["messages"][0]["text"]
     assert body["messages"][0]["author"] == "system"
     assert fake_rasa.requests == []
     messages = stored(store, body["conversation_id"])
@@ -238,3 +355,33 @@ class TestIntentInjection:
         await send(client, "I have a cough")
         await send(client, "/affirm")  # a brand-new conversation was offered nothing
         assert fake_rasa.messages_sent()[-1] == "affirm"
+
+    @pytest.mark.parametrize(
+        ("text", "sent"),
+        [
+            ("/ /restart", "restart"),
+            ("/\n/report_emergency", "report_emergency"),
+            ("/ \t /request_human", "request_human"),
+            ("\u200b/restart", "restart"),
+            ("\ufeff/ /report_emergency", "report_emergency"),
+            ("\uff0f/restart", "restart"),
+            ("\u2044 /restart", "restart"),
+        ],
+    )
+    async def test_no_disguised_command_reaches_rasa(
+        self, client: httpx.AsyncClient, store: Store, fake_rasa: FakeRasa, text: str, sent: str
+    ) -> None:
+        body = await send(client, "I have a cough")  # offers /affirm, /deny, /request_human
+        await send(client, text, body["conversation_id"])
+        assert fake_rasa.messages_sent()[-1] == sent
+        patient = [m for m in stored(store, body["conversation_id"]) if m.author == "patient"]
+        assert patient[-1].payload is None  # stored as typed text, not as a button press
+
+    @pytest.mark.parametrize("text", ["/", "/ / /", "\u200b/\u200b", "／"])
+    async def test_slashes_alone_are_an_empty_message(
+        self, client: httpx.AsyncClient, fake_rasa: FakeRasa, text: str
+    ) -> None:
+        body = await send(client, text)
+        assert body["message_seq"] is None
+        assert "If this is an emergency, call 112 now." in body["messages"][0]["text"]
+        assert fake_rasa.requests == []

@@ -50,6 +50,8 @@ def test_condition_line() -> None:
 def test_failure_messages_mention_the_emergency_number() -> None:
     copy = Copy("c", "911")
     for text in (
+        copy.ask_complaint_again(),
+        copy.complaint_still_needed(),
         copy.complaint_not_understood(),
         copy.offer_clinician_not_understood(),
         copy.describe_again(),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from symcheck.clinical.dispositions import Disposition
 from symcheck.clinical.interview.engine import InterviewEngine
-from symcheck.clinical.interview.protocol import Act, HandoffReason, SignalType
-from symcheck.clinical.interview.state import Phase
+from symcheck.clinical.interview.protocol import Act, HandoffReason, SignalType, Turn
+from symcheck.clinical.interview.state import Offer, Phase
 from symcheck.clinical.patient import Sex
+from symcheck.clinical.questions import DANGER_BUDGET
 from tests.symcheck.clinical.interview.conftest import (
     CLINIC,
     NUMBER,
@@ -72,9 +75,85 @@ def test_unrecognised_complaints_reprompt_then_offer_a_clinician(chat: Chat) -> 
     accepted = chat.yes()
     [handoff] = signals(accepted, SignalType.HANDOFF)
     assert handoff.reason is HandoffReason.NOT_UNDERSTOOD
-    assert handoff.disposition is Disposition.CONSULTATION
+    # Unassessed: not at the bottom of the queue (at least consultation_24).
+    assert handoff.disposition is Disposition.CONSULTATION_24
     assert chat.state.phase is Phase.HANDOFF
     assert NUMBER in texts(accepted)
+    summary = chat.engine.summary(chat.state)
+    assert summary.extra["assessed"] is False
+    assert summary.assessed is False
+    assert summary.disposition == "consultation_24"
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ["I'm 40", "my husband"],
+        ["it's my dad", "my dad, he is 70"],
+        ["I'm pregnant", "I'm pregnant, please"],
+    ],
+)
+def test_demographics_without_a_symptom_count_as_failed_attempts(
+    chat: Chat, messages: list[str]
+) -> None:
+    """Saying who the patient is, without a recognised symptom, must not loop forever."""
+    for text in messages[:-1]:
+        result = chat.describe(text)
+        assert NUMBER in last_reply(result).text  # every re-ask gives the emergency number
+        assert chat.state.offer is None
+        assert not result.signals
+    result = chat.describe(messages[-1])
+    assert chat.state.offer is Offer.CLINICIAN
+    assert "clinician" in last_reply(result).text
+    assert NUMBER in last_reply(result).text
+    assert [b.payload for b in last_reply(result).buttons] == ["/affirm", "/deny"]
+    accepted = chat.yes()
+    [handoff] = signals(accepted, SignalType.HANDOFF)
+    assert handoff.reason is HandoffReason.NOT_UNDERSTOOD
+    assert handoff.disposition is Disposition.CONSULTATION_24
+
+
+def test_demographics_learned_while_not_understood_are_kept(chat: Chat) -> None:
+    chat.describe("I'm 40")
+    chat.describe("my husband")
+    assert chat.state.facts.age_years == 40
+    assert chat.state.facts.sex is Sex.MALE
+    chat.no()  # no clinician, thanks
+    chat.describe("I have a headache")
+    assert chat.state.phase is Phase.QUESTIONS  # age and sex are not asked again
+
+
+def test_repeated_unrecognised_messages_keep_offering_a_clinician(chat: Chat) -> None:
+    texts_sent = [
+        "my dad's face has gone droopy on one side",
+        "my dad, his words are all slurred",
+        "he is 70",
+        "please it's my dad",
+        "my dad",
+    ]
+    for number, text in enumerate(texts_sent, start=1):
+        result = chat.describe(text)
+        reply = last_reply(result)
+        assert NUMBER in reply.text
+        assert "main problem today" not in reply.text  # never just the bare prompt
+        if number >= 2:
+            assert chat.state.offer is Offer.CLINICIAN
+            assert "clinician" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("act", "text"),
+    [(Act.HELP, "how does this work?"), (Act.OUT_OF_SCOPE, "opening hours?"), (Act.GREET, "hi")],
+)
+def test_help_and_chat_in_the_complaint_phase_count_too(chat: Chat, act: Act, text: str) -> None:
+    chat.send(Act.GREET, "hello")  # answered by the consent notice: not counted
+    assert chat.state.complaint_attempts == 0
+    first = chat.send(act, text)
+    assert NUMBER in last_reply(first).text
+    assert chat.state.offer is None
+    second = chat.send(act, text)
+    assert chat.state.offer is Offer.CLINICIAN
+    assert NUMBER in last_reply(second).text
 
 
 def test_declining_the_clinician_lets_the_patient_describe_again(chat: Chat) -> None:
@@ -357,6 +436,69 @@ def test_correction_with_nothing_to_undo(chat: Chat) -> None:
     assert "How old" in last_reply(result).text
 
 
+@pytest.mark.parametrize(
+    ("text", "present"), [("no idea sorry", None), ("nope", False), ("yes", True)]
+)
+def test_a_plain_answer_read_as_a_correction_answers_the_question(
+    chat: Chat, text: str, present: bool | None
+) -> None:
+    """The NLU sometimes labels plain answers correct_answer; they must not undo anything."""
+    adult_man(chat, "I have a headache")
+    first = chat.state.current
+    assert first is not None
+    chat.yes()
+    pending = chat.state.current
+    assert pending is not None
+    result = chat.send(Act.CORRECT, text)
+    assert chat.state.facts.is_present(first)  # the earlier answer stands
+    assert chat.state.facts.findings[pending].present is present
+    assert chat.state.questions_asked == 2
+    assert "go back" not in texts(result)
+
+
+def test_an_answer_with_a_correction_cue_is_still_a_correction(chat: Chat) -> None:
+    adult_man(chat, "I have a headache")
+    first = chat.state.current
+    chat.yes()
+    chat.send(Act.CORRECT, "no, I made a mistake")
+    assert chat.state.current == first
+    assert first not in chat.state.facts.findings  # undone
+
+
+def test_a_plain_answer_read_as_a_correction_answers_the_pregnancy_question(chat: Chat) -> None:
+    chat.describe("I have tummy ache")
+    chat.send(Act.INFORM, "30")
+    chat.send(Act.INFORM, '/inform_sex{"sex": "female"}')
+    assert chat.state.phase is Phase.PREGNANCY
+    chat.send(Act.CORRECT, "nope")
+    assert chat.state.facts.pregnant is False
+    assert chat.state.phase is Phase.QUESTIONS
+
+
+def test_a_plain_no_read_as_a_correction_after_the_result_closes(chat: Chat) -> None:
+    finish_cold(chat)
+    result = chat.state.result
+    chat.send(Act.CORRECT, "nope")
+    assert chat.state.phase is Phase.CLOSED
+    assert chat.state.result == result
+
+
+def test_a_statement_about_another_finding_does_not_answer_the_question(chat: Chat) -> None:
+    adult_man(chat, "I have a headache")
+    pending = chat.state.current
+    assert pending is not None
+    assert pending != "sore_throat"
+    result = chat.send(Act.DENY, "I don't have a sore throat")
+    assert chat.state.facts.is_absent("sore_throat")
+    assert "noted: sore throat: no" in result.replies[0].text
+    assert pending not in chat.state.facts.findings
+    assert chat.state.current == pending
+    assert last_reply(result).text == chat.engine.kb.findings[pending].question
+    chat.send(Act.DENY, "no, but I do have a sore throat")
+    assert chat.state.facts.is_absent(pending)
+    assert chat.state.facts.is_present("sore_throat")
+
+
 def test_correcting_the_age(chat: Chat) -> None:
     adult_man(chat, "I have a cough")
     result = chat.send(Act.CORRECT, "sorry, I'm 45 years old")
@@ -398,10 +540,31 @@ def test_request_human_mid_interview(chat: Chat) -> None:
     assert "clinician" in texts(again)
 
 
+def test_request_human_before_a_result_is_at_least_consultation_24(chat: Chat) -> None:
+    adult_man(chat, "I have a cough and a runny nose")
+    assert chat.engine.estimate(chat.state).decision.disposition is Disposition.SELF_CARE
+    result = chat.send(Act.REQUEST_HUMAN, "can I talk to a real person")
+    [handoff] = signals(result, SignalType.HANDOFF)
+    assert handoff.disposition is Disposition.CONSULTATION_24
+    summary = chat.engine.summary(chat.state)
+    assert summary.extra["assessed"] is False
+    assert summary.disposition == "consultation_24"
+
+
+def test_request_human_before_a_result_keeps_a_more_urgent_estimate(chat: Chat) -> None:
+    adult_man(chat, "I have tummy ache, pain in the lower right side and I am throwing up")
+    estimate = chat.engine.estimate(chat.state).decision.disposition
+    assert estimate.is_emergency
+    result = chat.send(Act.REQUEST_HUMAN, "I want a doctor")
+    assert signals(result, SignalType.HANDOFF)[0].disposition is estimate
+
+
 def test_request_human_as_the_first_message(chat: Chat) -> None:
     result = chat.send(Act.REQUEST_HUMAN, "I want a doctor")
     assert "automated symptom checker" in result.replies[0].text
-    assert signals(result, SignalType.HANDOFF)[0].disposition is Disposition.CONSULTATION
+    # Nobody has assessed this patient: at least consultation_24.
+    assert signals(result, SignalType.HANDOFF)[0].disposition is Disposition.CONSULTATION_24
+    assert chat.engine.summary(chat.state).extra["assessed"] is False
 
 
 # -- result ------------------------------------------------------------------------------------
@@ -517,6 +680,35 @@ def test_the_question_cap(engine: InterviewEngine) -> None:
     assert chat.state.questions_asked == 2
 
 
+# -- danger signs ------------------------------------------------------------------------------
+
+
+def test_a_toddler_with_a_rash_is_asked_the_glass_test_first(chat: Chat) -> None:
+    chat.describe("my 2 year old has a rash")
+    chat.send(Act.INFORM, '/inform_sex{"sex": "male"}')
+    assert chat.state.current == "non_blanching_rash"
+    assert chat.state.danger_asked == 1
+    result = chat.yes()
+    assert signals(result, SignalType.RED_FLAG)[0].rule_ids == ("RF-PAED-002",)
+
+
+def test_blood_in_the_stool_with_dizziness_is_asked_about_black_stools(chat: Chat) -> None:
+    chat.describe("I'm a 67 year old man, I'm dizzy and there's blood in my poo")
+    assert chat.state.current == "melaena"
+    result = chat.yes()
+    assert signals(result, SignalType.RED_FLAG)[0].rule_ids == ("RF-GI-001",)
+
+
+def test_unlikely_danger_signs_have_a_budget(engine: InterviewEngine) -> None:
+    chat = Chat(engine)
+    chat.describe("my 2 year old has a rash")
+    chat.send(Act.INFORM, '/inform_sex{"sex": "male"}')
+    assert chat.state.current == "non_blanching_rash"
+    spent = replace(chat.state, current=None, danger_asked=DANGER_BUDGET)
+    chosen = engine.step(spent, Turn(Act.GREET, "hello")).state.current
+    assert chosen != "non_blanching_rash"
+
+
 # -- properties --------------------------------------------------------------------------------
 
 
@@ -587,6 +779,24 @@ def test_summary_after_a_red_flag(chat: Chat) -> None:
     assert [r.rule_id for r in summary.red_flags] == ["RF-CARD-001"]
     assert summary.red_flags[0].disposition == "emergency_ambulance"
     assert summary.extra["handoff_reason"] == "red_flag"
+
+
+def test_a_correction_after_a_red_flag_keeps_the_rule(chat: Chat) -> None:
+    # Documented weakness, kept on purpose: a fired rule stays fired (the floor is sticky).
+    chat.describe("crushing chest pain, I'm 60")
+    chat.send(Act.CORRECT, "sorry, I don't have crushing chest pain")
+    assert chat.state.facts.is_absent("crushing_chest_pain")
+    summary = chat.engine.summary(chat.state)
+    assert [r.rule_id for r in summary.red_flags] == ["RF-CARD-001"]
+    assert summary.disposition == "emergency_ambulance"
+    assert summary.extra["assessed"] is True
+
+
+def test_summary_says_whether_the_interview_assessed_the_patient(chat: Chat) -> None:
+    adult_man(chat, "I have a cough")
+    assert chat.engine.summary(chat.state).extra["assessed"] is False
+    chat.answer_until_done({}, default=False)
+    assert chat.engine.summary(chat.state).extra["assessed"] is True
 
 
 def test_summary_of_a_new_state(engine: InterviewEngine) -> None:

@@ -7,6 +7,7 @@ import pytest
 from symcheck.clinical.interview.protocol import Act, Turn
 from symcheck.clinical.interview.reading import (
     declined,
+    is_plain_answer,
     read_age,
     read_answer,
     read_sex,
@@ -56,3 +57,38 @@ def test_read_answer() -> None:
     assert answer(Act.DENY, "no fever but a cough") is False
     assert answer(Act.DENY, "no fever but a cough", "cough") is True
     assert answer(Act.AFFIRM, "yes but no fever") is False
+
+
+def test_an_answer_about_other_findings_only_does_not_answer_the_question() -> None:
+    extractor = FindingExtractor(small_kb())
+
+    def answer(act: Act, text: str, fid: str = "chest_pain") -> bool | str | None:
+        obs = read_answer(Turn(act, text), extractor.extract(text), fid)
+        return "unclear" if obs is None else obs.present
+
+    assert answer(Act.DENY, "I don't have a fever") == "unclear"
+    assert answer(Act.AFFIRM, "I have a cough") == "unclear"
+    assert answer(Act.DENY, "no, but I have a fever") is False
+    assert answer(Act.AFFIRM, "yes and a cough too") is True
+    assert answer(Act.DENY, "no fever") == "unclear"  # about the fever, not the chest
+    # A more specific form settles the general question.
+    assert answer(Act.AFFIRM, "I have crushing chest pain") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("no idea sorry", True),
+        ("nope", True),
+        ("yes", True),
+        ("not sure", True),
+        ("no, I made a mistake", False),
+        ("yes actually", False),
+        ("I meant no", False),
+        ("wrong answer, go back", False),
+        ("sorry, I do have a sore throat", False),
+        ("", False),
+    ],
+)
+def test_is_plain_answer(text: str, plain: bool) -> None:
+    assert is_plain_answer(Turn(Act.CORRECT, text)) is plain

@@ -7,15 +7,12 @@ They run through ``symcheck assess`` exactly as the evaluator does.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from symcheck.assess import Case, assess_case
 from symcheck.clinical.dispositions import Disposition
 from symcheck.clinical.engine_factory import load_interview_engine
 from symcheck.clinical.interview.engine import InterviewEngine
-from symcheck.clinical.interview.protocol import Act, Turn
 from symcheck.settings import Settings
 
 D = Disposition
@@ -153,6 +150,17 @@ CASES = [
         None,
         False,
     ),
+    (
+        # Only "rash" is said: the glass test (a red flag under "rash") must still be asked.
+        "toddler_rash",
+        "my toddler has a rash",
+        2,
+        "male",
+        {"rash that doesn't fade when I press a glass on it": True},
+        (D.EMERGENCY, D.EMERGENCY_AMBULANCE),
+        None,
+        True,
+    ),
 ]
 
 
@@ -188,19 +196,17 @@ def test_development_case(
     assert record["questions_asked"] <= engine.config.max_questions
 
 
-def test_a_step_is_fast(engine: InterviewEngine) -> None:
-    state = engine.new_state()
-    turns = [
-        Turn(Act.DESCRIBE, "I'm a 40 year old woman with a headache and a sore throat"),
-        Turn(Act.DENY),
-        Turn(Act.AFFIRM),
-        Turn(Act.DONT_KNOW),
-        Turn(Act.DENY),
-        Turn(Act.DENY),
-    ]
-    durations = []
-    for turn in turns:
-        started = time.perf_counter()
-        state = engine.step(state, turn).state
-        durations.append(time.perf_counter() - started)
-    assert sorted(durations)[len(durations) // 2] < 0.010  # median well under 10 ms
+def test_blood_in_the_stool_and_dizziness_are_asked_about_black_stools(
+    engine: InterviewEngine,
+) -> None:
+    record = assess_case(
+        engine,
+        Case(
+            "gi_bleed",
+            "I'm dizzy and there's blood in my poo",
+            67,
+            "male",
+            {"black tarry stools": True},
+        ),
+    )
+    assert "RF-GI-002" in record.get("red_flags", []), record

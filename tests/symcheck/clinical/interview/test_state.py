@@ -42,6 +42,7 @@ def full_state() -> InterviewState:
             AnswerRecord(None, {"rash": Observation(True)}),
         ),
         questions_asked=2,
+        danger_asked=1,
         fired_rule_ids=("RF-PAED-001",),
         result=ResultRecord(
             Disposition.EMERGENCY,
@@ -89,3 +90,9 @@ def test_texts_are_capped() -> None:
     assert state.texts[-1].startswith(f"message {MAX_TEXTS + 2}")
     assert all(len(t) <= MAX_TEXT_CHARS for t in state.texts)
     assert state.with_text("   ") == state
+
+
+def test_states_stored_before_the_danger_budget_still_load() -> None:
+    data = full_state().to_dict()
+    del data["danger_asked"]
+    assert InterviewState.from_dict(data).danger_asked == 0

@@ -197,4 +197,21 @@ def test_phrases_map_lowercase_phrases_to_findings(kb: KnowledgeBase) -> None:
 
 
 def test_shipped_version(kb: KnowledgeBase) -> None:
-    assert kb.version == "0.1.0"
+    assert kb.version == "0.2.0"
+
+
+def test_alternatives_in_a_phrase_are_expanded_on_load(tmp_path: Path) -> None:
+    findings = [{**_FINDINGS[0], "synonyms": ["(high|raised) temperature"]}, *_FINDINGS[1:]]
+    kb = load_knowledge_base(_write(tmp_path, findings=findings))
+    assert kb.findings["fever"].synonyms == ("high temperature", "raised temperature")
+
+
+def test_malformed_alternatives_name_the_finding(tmp_path: Path) -> None:
+    findings = [{**_FINDINGS[0], "synonyms": ["(high|raised temperature"]}, *_FINDINGS[1:]]
+    with pytest.raises(KnowledgeBaseError, match=r"(?s)fever.*unbalanced"):
+        load_knowledge_base(_write(tmp_path, findings=findings))
+
+
+def test_ignored_phrases_take_alternatives(tmp_path: Path) -> None:
+    kb = load_knowledge_base(_write(tmp_path, ignored_phrases=["(fit|well) and healthy"]))
+    assert kb.info.ignored_phrases == ("fit and healthy", "well and healthy")

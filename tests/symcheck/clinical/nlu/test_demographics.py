@@ -121,3 +121,70 @@ def test_sex_answer(answer: str, sex: Sex) -> None:
 
 def test_sex_answer_unknown() -> None:
     assert parse_sex_answer("prefer not to say") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("my little one is 7 weeks and burning up", 0.134),
+        ("he's 10 days", 0.027),
+        ("she's 8 weeks and has a fever", 0.153),
+        ("my baby is 3 months and has a cough", 0.25),
+        ("my son is just 5 days", 0.014),
+    ],
+)
+def test_age_without_old(text: str, age: float) -> None:
+    assert extract_demographics(text).age_years == pytest.approx(age)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son is 3 days post op",
+        "he is 2 weeks into his antibiotics",
+        "I'm 34 weeks and my waters have broken",
+        "she's 30 weeks and bleeding",
+        "my wife is 34+2 weeks",
+    ],
+)
+def test_no_age_from_a_stage_of_pregnancy_or_recovery(text: str) -> None:
+    assert extract_demographics(text).age_years is None
+
+
+@pytest.mark.parametrize(
+    ("text", "weeks"),
+    [
+        ("I'm 34 weeks and my waters have broken", 34),
+        ("32 weeks pregnant with a headache", 32),
+        ("my wife is 30+2 weeks", 30),
+        ("she's 30 weeks and bleeding", 30),
+        ("8 months pregnant", 34.8),
+        ("34/40, contractions", 34),
+        ("I'm 12 weeks pregnant and 28 years old", 12),
+    ],
+)
+def test_gestation(text: str, weeks: float) -> None:
+    assert extract_demographics(text).gestation_weeks == pytest.approx(weeks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 2 weeks late",
+        "I'm 3 weeks post partum",
+        "she's 8 weeks and has a fever",
+        "I've had a cough for 34 weeks",
+        "pain 8/10",
+        "I'm not pregnant, I'm 12 weeks post op",
+    ],
+)
+def test_no_gestation(text: str) -> None:
+    assert extract_demographics(text).gestation_weeks is None
+
+
+def test_a_stated_stage_of_pregnancy_means_pregnant() -> None:
+    assert extract_demographics("I'm 34 weeks and my waters have broken").pregnant is True
+
+
+def test_not_pregnant_wins_over_a_stage() -> None:
+    assert extract_demographics("I'm not pregnant, I'm 34 weeks post op").pregnant is False

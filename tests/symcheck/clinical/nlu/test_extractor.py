@@ -330,3 +330,188 @@ def test_everyday_words_are_not_corrected_into_findings(
     extractor: FindingExtractor, text: str
 ) -> None:
     assert not extractor.extract(text)
+
+
+# --- negation scope ends at a new clause ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I'm not well and have crushing chest pain", "chest_pain_crushing"),
+        ("he's not well and isn't breathing", "not_breathing"),
+        ("she's not responding and won't wake up", "unresponsive"),
+        ("she's not herself and is floppy", "floppy"),
+        ("not good have crushing chest pain", "chest_pain_crushing"),
+        ("no fever he has a cough", "cough"),
+        ("not much fever there's a rash", "rash"),
+    ],
+)
+def test_negation_ends_at_a_new_clause(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("no fever or cough", "cough"),
+        ("I haven't got chest pain", "chest_pain"),
+        ("I don't feel sick", "nausea"),
+        ("she doesn't have a temperature", "fever"),
+        ("I'm not feeling sick", "nausea"),
+    ],
+)
+def test_negation_still_covers_its_own_clause(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("no he isn't breathing", "not_breathing"),
+        ("no, I can't breathe", "severe_breathlessness"),
+        ("not sure what to do, she's not responding", "unresponsive"),
+        ("I don't think he's breathing", "not_breathing"),
+        ("I'm not ok, she won't wake up", "unresponsive"),
+    ],
+)
+def test_a_phrase_with_its_own_negation_is_never_negated(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+def test_terminators_are_compared_after_stemming(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "no fever because I have a cough", "cough") is True
+
+
+def test_intensifiers_are_compared_after_stemming(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "my chest is quite tight", "chest_tightness") is True
+
+
+# --- who a pronoun points at -------------------------------------------------------------------
+
+
+def test_wanting_to_kill_oneself_is_not_harm_to_others(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "I want to kill myself", "harm_to_others") == "unmentioned"
+
+
+def test_wanting_to_kill_oneself_is_a_suicide_plan(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "I want to kill myself", "suicide_plan") is True
+
+
+@pytest.mark.parametrize("text", ["I want to kill her", "I want to kill him"])
+def test_wanting_to_kill_someone_is_harm_to_others(extractor: FindingExtractor, text: str) -> None:
+    assert _presence(extractor, text, "harm_to_others") is True
+
+
+def test_her_as_a_possessive_is_still_skipped(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "pain in her chest", "chest_pain") is True
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+def test_longest_phrase_wins_over_an_earlier_shorter_one(extractor: FindingExtractor) -> None:
+    text = "I'm pregnant and bleeding really heavily down below"
+    assert _presence(extractor, text, "heavy_vaginal_bleeding") is True
+
+
+def test_a_phrase_may_span_a_comma(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "there's blood in my poo, it's black", "melaena") is True
+
+
+def test_a_word_coordinated_after_a_phrase_shares_it(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "pain in my back and tummy", "abdominal_pain") is True
+
+
+def test_a_word_coordinated_before_a_phrase_shares_it(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "stomach and back pain", "abdominal_pain") is True
+
+
+def test_the_phrase_itself_is_kept_alongside_the_coordinated_one(
+    extractor: FindingExtractor,
+) -> None:
+    assert _presence(extractor, "pain in my back and tummy", "back_pain") is True
+
+
+def test_a_coordinated_word_shares_the_negation(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "no pain in my back or tummy", "abdominal_pain") is False
+
+
+def test_a_coordinated_word_takes_the_attributes(extractor: FindingExtractor) -> None:
+    text = "really bad pain in my back and tummy all of a sudden"
+    assert _obs(extractor, text, "abdominal_pain").onset is Onset.SUDDEN
+
+
+def test_keep_is_skipped_in_the_loose_pass(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "my heart keeps fluttering", "palpitations") is True
+
+
+def test_not_responding_to_treatment_is_not_unresponsive(extractor: FindingExtractor) -> None:
+    text = "my cough is not responding to antibiotics"
+    assert _presence(extractor, text, "unresponsive") == "unmentioned"
+
+
+# --- ages and stages of pregnancy are not durations ----------------------------------------------
+
+
+def test_an_age_without_old_is_not_a_duration(extractor: FindingExtractor) -> None:
+    obs = _obs(extractor, "my little one is 7 weeks and burning up", "fever")
+    assert obs.duration_hours is None
+
+
+def test_a_stage_of_pregnancy_is_not_a_duration(extractor: FindingExtractor) -> None:
+    obs = _obs(extractor, "I'm 34 weeks and have had a headache", "headache")
+    assert obs.duration_hours is None
+
+
+def test_a_real_duration_next_to_an_age_is_kept(extractor: FindingExtractor) -> None:
+    obs = _obs(extractor, "my baby is 3 months and has had a fever for 2 days", "fever")
+    assert obs.duration_hours == 48
+
+
+def test_a_stated_stage_under_37_weeks_is_preterm(extractor: FindingExtractor) -> None:
+    text = "I'm 34 weeks and my waters have broken"
+    assert _presence(extractor, text, "preterm_pregnancy") is True
+
+
+def test_a_stated_stage_at_term_is_not_preterm(extractor: FindingExtractor) -> None:
+    text = "I'm 39 weeks and my waters have broken"
+    assert _presence(extractor, text, "preterm_pregnancy") is False
+
+
+# --- a stated number of tablets ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i've taken 30 paracetamol",
+        "she swallowed about twenty of her tablets",
+        "took 16 500mg paracetamol",
+    ],
+)
+def test_many_tablets_are_an_overdose(extractor: FindingExtractor, text: str) -> None:
+    assert _presence(extractor, text, "overdose") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took 2 paracetamol for my headache",
+        "I took 500 mg paracetamol this morning",
+        "I take 12 tablets a day for my heart",
+        "I haven't taken 30 paracetamol",
+    ],
+)
+def test_a_normal_dose_is_not_an_overdose(extractor: FindingExtractor, text: str) -> None:
+    assert _presence(extractor, text, "overdose") == "unmentioned"
+
+
+def test_a_short_phrase_does_not_span_a_comma(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "poked in the eye, the pain is mild", "eye_pain") == "unmentioned"

@@ -40,3 +40,11 @@ def test_phrase_key_drops_fillers_and_punctuation() -> None:
 
 def test_phrase_key_drops_forms_of_to_be() -> None:
     assert phrase_key("my chest is tight") == phrase_key("chest tight")
+
+
+def test_her_is_kept_in_phrase_keys() -> None:
+    assert phrase_key("want to kill her") != phrase_key("want to kill")
+
+
+def test_his_is_still_a_filler() -> None:
+    assert phrase_key("pain in his chest") == phrase_key("pain in chest")

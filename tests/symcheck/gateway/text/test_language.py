@@ -51,7 +51,40 @@ def test_no_evidence_is_unknown(text: str) -> None:
         "hola",
         "bonjour",
         "danke",
+        "Mi hijo no respira",
+        "ayuda, crushing chest pain and sweating",
+        "Mein Kind hat Fieber",
+        "mon fils ne respire pas",
+        "meu filho não respira",
+        "mio figlio non respira",
+        "la tos no para",
     ],
 )
 def test_other_languages(text: str) -> None:
     assert detect_language(text) is Language.OTHER
+
+
+# A mostly-Spanish message with an English red-flag phrase: the gateway must still run the
+# red-flag check on it (tests/symcheck/clinical/test_safety.py checks that it fires).
+SPANISH_WITH_AN_ENGLISH_RED_FLAG = "Mi padre tiene crushing chest pain y está sudando mucho"
+
+
+def test_mostly_spanish_with_an_english_red_flag_is_other() -> None:
+    assert detect_language(SPANISH_WITH_AN_ENGLISH_RED_FLAG) is Language.OTHER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no pain",
+        "in pain",
+        "so tired",
+        "me and my son have a rash",
+        "hola, I have a headache and a fever",
+        "the baby will not feed",
+        "ma has a fever",
+        "um chest pain",
+    ],
+)
+def test_shared_words_alone_do_not_make_a_message_foreign(text: str) -> None:
+    assert detect_language(text) is not Language.OTHER
