@@ -109,6 +109,8 @@ def summary_view(summary: Mapping[str, Any] | None) -> dict[str, Any]:
             for c in s.get("top_conditions") or ()
         ],
         "questions_asked": s.get("questions_asked") or 0,
+        # Handoffs before a result (not understood, asked for a person) are unassessed.
+        "assessed": (s.get("extra") or {}).get("assessed", True) is not False,
     }
 
 
