@@ -13,7 +13,8 @@ stamp_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 ensure_venv() {  # dir python-version lockfile extra-install-command...
   local dir="$1" version="$2" lock="$3"; shift 3
-  local want; want="$(stamp_of "$lock" pyproject.toml)"
+  local want
+  if [ "$dir" = .venv ]; then want="$(stamp_of "$lock" pyproject.toml)"; else want="$(stamp_of "$lock")"; fi
   if [ -x "$dir/bin/python" ] && ! "$dir/bin/python" -c "import sys; assert '%d.%d' % sys.version_info[:2] == '$version'" 2>/dev/null; then
     echo "==> $dir has the wrong Python; recreating"; rm -rf "$dir"
   fi

@@ -41,6 +41,16 @@ class Cipher:
         except (InvalidToken, UnicodeError) as exc:
             raise DecryptionError("cannot decrypt a stored value with the configured keys") from exc
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Encrypt binary data (attachments); the token is ASCII bytes."""
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken as exc:
+            raise DecryptionError("cannot decrypt a stored value with the configured keys") from exc
+
     def encrypt_json(self, value: Any) -> str:
         return self.encrypt(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +60,15 @@ class Settings(BaseSettings):
     emergency_number: str = "112"
     max_message_chars: int = Field(default=1000, ge=50, le=10000)
 
+    # SMS through Twilio: off unless the account SID, auth token and sender are all set.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    # The sending phone number (E.164, "+15551234567") or a messaging service SID ("MG...").
+    twilio_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    # Largest MMS photo kept (bytes); larger ones are refused and the patient is told.
+    sms_max_media_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=20 * 1024 * 1024)
+
     # Clinical content
     kb_dir: Path = REPO_ROOT / "knowledge_base"
     rules_dir: Path = REPO_ROOT / "triage_rules"
@@ -81,7 +91,36 @@ class Settings(BaseSettings):
                 secret = getattr(self, name)
                 if secret is not None and len(secret.get_secret_value()) < 24:
                     raise SettingsError(f"SYMCHECK_{name.upper()} must be at least 24 characters")
+        self._check_twilio()
         return self
+
+    def _check_twilio(self) -> None:
+        names = ("twilio_account_sid", "twilio_auth_token", "twilio_from")
+        given = [n for n in names if getattr(self, n)]
+        if given and len(given) != len(names):
+            missing = ", ".join(f"SYMCHECK_{n.upper()}" for n in names if n not in given)
+            raise SettingsError(f"SMS is half configured: also set {missing} (or unset all)")
+        if not given:
+            return
+        api = urlsplit(self.twilio_api_url)
+        local = api.hostname in ("127.0.0.1", "localhost", "::1")
+        if api.scheme != "https" and not (local and api.scheme == "http"):
+            raise SettingsError("SYMCHECK_TWILIO_API_URL must be https (http only for localhost)")
+        if self.env is Environment.PRODUCTION and not self.public_url:
+            raise SettingsError(
+                "SMS needs SYMCHECK_PUBLIC_URL (the address Twilio calls, to check signatures)"
+            )
+
+    @property
+    def sms_enabled(self) -> bool:
+        """Whether the Twilio SMS channel is configured (all of its credentials are set)."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)
+
+    @property
+    def encryption_key_list(self) -> list[str]:
+        """The Fernet keys, first (current) first."""
+        keys = self.encryption_keys.get_secret_value() if self.encryption_keys else ""
+        return [k.strip() for k in keys.split(",") if k.strip()]
 
     @property
     def is_development(self) -> bool:

@@ -12,6 +12,8 @@ import pytest
 
 from symcheck.settings import REPO_ROOT
 from symcheck.stack import RASA_MODEL, Ports, Stack, base_environment, new_secrets
+from tests.auxil.static_site import StaticSite
+from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, FakeTwilioServer
 
 # tests/rasa_addons holds the tests of the Rasa plugins: they run in the Python 3.10 Rasa
 # environment (scripts/test.sh), not here.
@@ -21,6 +23,7 @@ DEMO_EMAIL = "demo@clinic.local"
 # Not the default, so tests prove the configured number reaches the patient.
 EMERGENCY_NUMBER = "999"
 CLINIC_NAME = "Riverside Clinic"
+CLINIC_SITE = Path(__file__).resolve().parent / "browser" / "clinic_site"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class LiveStack:
     database_url: str
     demo_email: str
     demo_password: str
+    #: The fake Twilio API the stack's SMS channel talks to.
+    twilio: FakeTwilioServer | None = None
 
     @property
     def url(self) -> str:
@@ -47,7 +52,26 @@ class LiveStack:
 
 
 @pytest.fixture(scope="session")
-def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
+def clinic_site() -> Iterator[StaticSite]:
+    """The sample clinic website of the widget tests, on its own port (another origin than the
+    gateway's); ``live_stack`` lists it in ``SYMCHECK_ALLOWED_ORIGINS``."""
+    with StaticSite(CLINIC_SITE) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def twilio_server() -> Iterator[FakeTwilioServer]:
+    """Twilio's REST API, faked on a localhost port; ``live_stack`` sends its SMS there."""
+    with FakeTwilioServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_stack(
+    tmp_path_factory: pytest.TempPathFactory,
+    clinic_site: StaticSite,
+    twilio_server: FakeTwilioServer,
+) -> Iterator[LiveStack]:
     """The real stack, started once per session (slow: Rasa loads its model)."""
     if not (REPO_ROOT / RASA_MODEL).exists():
         pytest.fail(f"no trained Rasa model at {RASA_MODEL}: run `make train` (make test does)")
@@ -62,6 +86,11 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
             "SYMCHECK_ENV": "test",
             "SYMCHECK_EMERGENCY_NUMBER": EMERGENCY_NUMBER,
             "SYMCHECK_CLINIC_NAME": CLINIC_NAME,
+            "SYMCHECK_ALLOWED_ORIGINS": clinic_site.origin,
+            "SYMCHECK_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "SYMCHECK_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "SYMCHECK_TWILIO_FROM": CLINIC_NUMBER,
+            "SYMCHECK_TWILIO_API_URL": twilio_server.url,
         },
     )
     symcheck = str(REPO_ROOT / ".venv" / "bin" / "symcheck")
@@ -76,6 +105,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
             database_url=database_url,
             demo_email=DEMO_EMAIL,
             demo_password=secrets["SYMCHECK_DEMO_PASSWORD"],
+            twilio=twilio_server,
         )
     finally:
         stack.stop()

@@ -16,6 +16,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("symcheck.cli.run", "start Rasa, the action server and the gateway; print the URLs"),
     "chat": ("symcheck.cli.chat", "chat with the running stack in the terminal"),
     "assess": ("symcheck.cli.assess", "assess JSON-lines cases with a simulated patient"),
+    "evaluate": ("symcheck.cli.evaluate", "evaluate triage and diagnosis on gold cases; report"),
+    "kb": ("symcheck.cli.kb", "knowledge-base version lock (lock, check)"),
     "serve-gateway": ("symcheck.cli.serve_gateway", "run the gateway (web chat, dashboard, API)"),
     "serve-actions": ("symcheck.cli.serve_actions", "run the Rasa action server (localhost)"),
     "db": ("symcheck.cli.db", "database migrations"),

@@ -4,8 +4,13 @@
 engine, cipher, Rasa client, red-flag rules): nothing happens at import or at
 ``create_app`` time that touches the network, the disk's data or the database.
 
-Tests inject a fake Rasa with ``rasa_transport=httpx.MockTransport(...)``, a preloaded
-``safety`` runtime and cheap password hashing.
+Tests inject a fake Rasa with ``rasa_transport=httpx.MockTransport(...)``, a fake Twilio
+with ``twilio_transport``, a preloaded ``safety`` runtime and cheap password hashing.
+
+Channels: the web chat always; SMS when ``SYMCHECK_TWILIO_*`` are all set (its webhook route
+is not even mounted otherwise). The lifespan also starts the inbound worker (processes
+push-channel messages after their acknowledgement, and recovers messages a crash left
+unprocessed) and the outbox worker (sends push-channel replies).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from connectors.base import Channel, ChannelRegistry
+from connectors.twilio_sms import TwilioConfig, TwilioSmsChannel
 from connectors.web import WebChannel
 from symcheck.clinical_runtime import SafetyRuntime, load_safety_runtime
 from symcheck.crypto import Cipher
@@ -34,21 +40,33 @@ from symcheck.gateway.copy import PatientCopy
 from symcheck.gateway.database import Database
 from symcheck.gateway.deps import LoginRequired
 from symcheck.gateway.events import Notifier
+from symcheck.gateway.identity import ChannelIdentity
 from symcheck.gateway.locks import ConversationLocks, InProcessConversationLocks
 from symcheck.gateway.options import GatewayOptions
 from symcheck.gateway.rasa import RasaClient
 from symcheck.gateway.routes import (
+    attachments,
     cases_api,
     chat_page,
     conversations,
     dashboard_auth,
     dashboard_pages,
     health,
+    twilio_sms,
     web_messages,
+    widget,
 )
-from symcheck.gateway.security import RequestLogMiddleware, SecurityHeadersMiddleware
+from symcheck.gateway.security import (
+    ORIGIN_NOT_ALLOWED_MESSAGE,
+    PatientOriginMiddleware,
+    RequestLogMiddleware,
+    SecurityHeadersMiddleware,
+    allowed_origins,
+)
 from symcheck.gateway.services.auth import AuthService, LoginRateLimiter
 from symcheck.gateway.services.cases import CaseService
+from symcheck.gateway.services.inbound import InboundWorker
+from symcheck.gateway.services.outbox import OutboxWorker
 from symcheck.gateway.services.pipeline import MessagePipeline
 from symcheck.gateway.services.replies import Delivery
 from symcheck.settings import Settings
@@ -69,10 +87,20 @@ def create_app(
     locks: ConversationLocks | None = None,
     channels: list[Channel] | None = None,
     options: GatewayOptions | None = None,
+    twilio_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """Build the gateway app (see the module docstring for the injectable parts)."""
     opts = options or GatewayOptions()
     templates = Jinja2Templates(directory=HERE / "templates")
+    sms_enabled = settings.sms_enabled or any(c.name == "sms" for c in channels or ())
+
+    def build_channels() -> list[Channel]:
+        if channels is not None:
+            return list(channels)
+        built: list[Channel] = [WebChannel()]
+        if settings.sms_enabled:
+            built.append(TwilioSmsChannel(twilio_config(settings), transport=twilio_transport))
+        return built
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,26 +119,33 @@ def create_app(
             settings.rasa_url, token, settings.rasa_timeout_seconds, transport=rasa_transport
         )
         notifier = Notifier()
-        registry = ChannelRegistry(channels or [WebChannel()])
-        delivery = Delivery(db, registry)
+        registry = ChannelRegistry(build_channels())
+        delivery = Delivery(registry)
         copy = PatientCopy(settings.emergency_number, settings.clinic_name)
         conversation_locks: ConversationLocks = locks or InProcessConversationLocks()
+        pipeline = MessagePipeline(
+            db=db,
+            rasa=rasa,
+            safety=runtime,
+            locks=conversation_locks,
+            notifier=notifier,
+            delivery=delivery,
+            copy=copy,
+            max_message_chars=settings.max_message_chars,
+            channels=registry,
+            identity=ChannelIdentity(settings.encryption_key_list),
+            options=opts,
+        )
+        inbound = InboundWorker(db, pipeline, opts)
+        outbox = OutboxWorker(db, registry, notifier, opts)
+        delivery.on_enqueue(outbox.wake)
         app.state.gateway = Gateway(
             settings=settings,
             options=opts,
             db=db,
             notifier=notifier,
             channels=registry,
-            pipeline=MessagePipeline(
-                db=db,
-                rasa=rasa,
-                safety=runtime,
-                locks=conversation_locks,
-                notifier=notifier,
-                delivery=delivery,
-                copy=copy,
-                max_message_chars=settings.max_message_chars,
-            ),
+            pipeline=pipeline,
             cases=CaseService(
                 db=db,
                 rasa=rasa,
@@ -130,7 +165,13 @@ def create_app(
             ),
             copy=copy,
             templates=templates,
+            delivery=delivery,
+            inbound=inbound,
+            outbox=outbox,
         )
+        if opts.run_workers:
+            inbound.start()
+            outbox.start()
         log.info(
             "gateway ready (rules=%d, channels=%s)", len(runtime.rules), ",".join(registry.names())
         )
@@ -138,6 +179,9 @@ def create_app(
             yield
         finally:
             notifier.close()
+            await inbound.stop()
+            await outbox.stop()
+            await registry.aclose()
             await rasa.aclose()
             engine.dispose()
             log.info("gateway stopped")
@@ -163,20 +207,42 @@ def create_app(
         dashboard_auth,
         dashboard_pages,
         cases_api,
+        widget,
+        attachments,
     ):
         app.include_router(module.router)
+    if sms_enabled:
+        app.include_router(twilio_sms.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    if settings.origins:
+    patient_copy = PatientCopy(settings.emergency_number, settings.clinic_name)
+    origins = allowed_origins(settings.origins)
+    if origins:
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.origins,
+            allow_origins=origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
             allow_credentials=False,
             max_age=600,
         )
+    app.add_middleware(
+        PatientOriginMiddleware,
+        allowed_origins=origins,
+        public_url=settings.public_url,
+        refusal_message=patient_copy.with_safe_advice(ORIGIN_NOT_ALLOWED_MESSAGE),
+    )
     app.add_middleware(SecurityHeadersMiddleware, chat_frame_origins=settings.origins)
-    patient_copy = PatientCopy(settings.emergency_number, settings.clinic_name)
     app.add_middleware(RequestLogMiddleware, patient_error_message=patient_copy.unavailable)
     return app
+
+
+def twilio_config(settings: Settings) -> TwilioConfig:
+    """The SMS channel's configuration from ``SYMCHECK_TWILIO_*`` (all of them set)."""
+    return TwilioConfig(
+        account_sid=settings.require("twilio_account_sid"),
+        auth_token=settings.require("twilio_auth_token"),
+        sender=settings.require("twilio_from"),
+        api_url=settings.twilio_api_url,
+        max_media_bytes=settings.sms_max_media_bytes,
+    )

@@ -13,7 +13,10 @@ from symcheck.gateway.events import Notifier
 from symcheck.gateway.options import GatewayOptions
 from symcheck.gateway.services.auth import AuthService
 from symcheck.gateway.services.cases import CaseService
+from symcheck.gateway.services.inbound import InboundWorker
+from symcheck.gateway.services.outbox import OutboxWorker
 from symcheck.gateway.services.pipeline import MessagePipeline
+from symcheck.gateway.services.replies import Delivery
 from symcheck.settings import Settings
 
 
@@ -29,3 +32,6 @@ class Gateway:
     auth: AuthService
     copy: PatientCopy
     templates: Jinja2Templates
+    delivery: Delivery
+    inbound: InboundWorker
+    outbox: OutboxWorker

@@ -90,6 +90,64 @@ class PatientCopy:
             f"and I will help. {self.safe_advice}"
         )
 
+    # -- forget me ------------------------------------------------------------------------
+
+    @property
+    def erase_prompt(self) -> str:
+        return (
+            "To erase this conversation and everything you told us, reply YES DELETE. "
+            "Anything else keeps it. Once erased it cannot be recovered, and a clinician "
+            f"will no longer see it. {self.safe_advice}"
+        )
+
+    @property
+    def erased(self) -> str:
+        return (
+            "Your conversation and everything you sent us have been erased. If you need help "
+            f"again, send a new message. {self.safe_advice}"
+        )
+
+    # -- SMS keywords ---------------------------------------------------------------------
+
+    @property
+    def sms_help(self) -> str:
+        return (
+            f"{self.clinic_name} symptom checker: describe how you feel and I will suggest "
+            "what to do; a clinician may reply here. Reply STOP to stop messages, DELETE to "
+            f"erase your data. Not for emergencies: if this is an emergency, call "
+            f"{self.emergency_number} now."
+        )
+
+    @property
+    def opted_in(self) -> str:
+        return (
+            f"You will get messages from {self.clinic_name} again. Tell me in a few words what "
+            f"is bothering you. {self.safe_advice}"
+        )
+
+    # -- photos ---------------------------------------------------------------------------
+
+    @property
+    def photo_in_case(self) -> str:
+        return (
+            "Thank you. I can't look at photos myself, but I have added it to your case and a "
+            f"clinician will see it. {self.safe_advice}"
+        )
+
+    @property
+    def photo_no_case(self) -> str:
+        return (
+            "Thank you. I can't look at photos, so please describe in words what it shows "
+            f"(where it is, its size and colour, and since when). {self.safe_advice}"
+        )
+
+    @property
+    def photo_not_kept(self) -> str:
+        return (
+            "Sorry, I couldn't keep your photo (it was too large or not a picture). Please "
+            f"describe in words what it shows. {self.safe_advice}"
+        )
+
     def for_problem(self, checked: CheckedText) -> str:
         if checked.problem is InputProblem.EMPTY:
             return self.empty

@@ -22,14 +22,45 @@ REASON_LABELS = {
 }
 
 
-def message_json(record: MessageRecord) -> dict[str, Any]:
-    return {
+DELIVERY_LABELS = {
+    "undelivered": "Not delivered: the message could not be sent to the patient",
+    "not_sent": "Not sent: the patient has opted out of messages (STOP)",
+    "pending": "Sending...",
+}
+ATTACHMENT_LABELS = {
+    "stored": "Photo from the patient",
+    "too_large": "Photo not kept: too large",
+    "unsupported_type": "Attachment not kept: not a picture",
+    "unavailable": "Photo could not be fetched",
+}
+
+
+def message_json(record: MessageRecord, *, clinician: bool = False) -> dict[str, Any]:
+    """A stored message. For clinicians also its delivery status and attachments."""
+    out: dict[str, Any] = {
         "seq": record.seq,
         "author": record.author,
         "text": record.text,
         "buttons": [b.to_dict() for b in record.buttons],
         "created_at": record.created_at.isoformat(),
     }
+    if clinician:
+        out["channel"] = record.channel
+        out["status"] = record.status
+        out["delivery_label"] = (
+            DELIVERY_LABELS.get(record.status) if record.direction == "out" else None
+        )
+        out["attachments"] = [
+            {
+                "id": str(a.id),
+                "status": a.status,
+                "content_type": a.content_type,
+                "label": ATTACHMENT_LABELS.get(a.status, a.status),
+                "url": f"/dashboard/api/attachments/{a.id}" if a.status == "stored" else None,
+            }
+            for a in record.attachments
+        ]
+    return out
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -77,6 +78,28 @@ class MessageStatus(StrEnum):
     FAILED = "failed"  # inbound, handling failed; the patient got safe advice
     PENDING = "pending"  # outbound, waiting for delivery
     DELIVERED = "delivered"  # outbound, handed to the channel
+    UNDELIVERED = "undelivered"  # outbound, the provider refused it or retries ran out
+    NOT_SENT = "not_sent"  # outbound, deliberately not sent: the patient opted out (STOP)
+
+
+class OutboxStatus(StrEnum):
+    """One provider message (one SMS part) on its way: pending -> sending -> final."""
+
+    PENDING = "pending"  # waiting for its turn (or for its next attempt after a retryable error)
+    SENDING = "sending"  # claimed by a worker until ``lease_until``
+    DELIVERED = "delivered"  # the provider accepted it
+    FAILED = "failed"  # permanent error, or retries ran out
+    CANCELLED = "cancelled"  # not sent: the patient opted out
+
+
+OUTBOX_OPEN_STATUSES = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
+
+class AttachmentStatus(StrEnum):
+    STORED = "stored"  # fetched, checked and stored encrypted
+    TOO_LARGE = "too_large"
+    UNSUPPORTED_TYPE = "unsupported_type"  # not one of the image types we accept
+    UNAVAILABLE = "unavailable"  # the provider would not give it to us
 
 
 class CaseStatus(StrEnum):
@@ -87,6 +110,10 @@ class CaseStatus(StrEnum):
 
 class Conversation(Base):
     __tablename__ = "conversations"
+    __table_args__ = (
+        # One conversation per channel user (two first messages at once cannot make two).
+        UniqueConstraint("channel", "channel_user_hash", name="uq_conversations_channel_user"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     channel: Mapped[str] = mapped_column(String(16), default=Channel.WEB.value)
@@ -98,6 +125,10 @@ class Conversation(Base):
     # Encrypted JSON of the latest bridge update (summary, facts, fired rules).
     clinical_state_enc: Mapped[str | None] = mapped_column(Text)
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
+    # The patient asked the channel to stop messaging them (SMS STOP): nothing is sent.
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The patient asked to erase the conversation and has not confirmed yet.
+    erase_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -114,6 +145,7 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
         UniqueConstraint("channel", "channel_message_id", name="uq_messages_channel_message"),
+        Index("ix_messages_status", "status"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -133,6 +165,10 @@ class Message(Base):
     channel: Mapped[str] = mapped_column(String(16), default=Channel.WEB.value)
     channel_message_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Inbound processing claim: a worker (or the web request that stored it) holds the
+    # message until ``lease_until``; a crashed holder's messages are picked up after that.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
@@ -220,6 +256,76 @@ class AuditEvent(Base):
     case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     conversation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     client_ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class OutboxItem(Base):
+    """One provider message to send (an SMS part), delivered in order per conversation.
+
+    Ordered by (``message_seq``, ``part``); only the first open item of a conversation is
+    ever sent, so a retrying part holds back the parts and messages after it.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("message_id", "part", name="uq_outbox_message_part"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    message_seq: Mapped[int] = mapped_column(Integer)
+    part: Mapped[int] = mapped_column(Integer)  # 1-based
+    parts: Mapped[int] = mapped_column(Integer)
+    # Encrypted JSON of the rendered part ({"text", "extra"}); the recipient is read from
+    # the conversation (encrypted there) when sending.
+    body_enc: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    # Provider error code or our own ("21610", "http_503", "network", "opted_out").
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """A file the patient sent (an MMS photo), encrypted; never logged."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("message_id", "position", name="uq_attachments_position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # MediaUrl<N>
+    status: Mapped[str] = mapped_column(String(24))
+    content_type: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    data_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # Fernet token of the bytes
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Erasure(Base):
+    """That a patient had a conversation erased: when and on which channel, nothing else."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    channel: Mapped[str] = mapped_column(String(16))
 
 
 class RasaTracker(Base):

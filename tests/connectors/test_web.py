@@ -5,7 +5,15 @@ import uuid
 
 import pytest
 
-from connectors.base import Channel, ChannelRegistry, InboundError, InboundMessage, OutboundMessage
+from connectors.base import (
+    AttachmentRef,
+    AttachmentRejected,
+    Channel,
+    ChannelRegistry,
+    InboundError,
+    InboundMessage,
+    OutboundPart,
+)
 from connectors.web import MAX_BODY_BYTES, WebChannel
 
 
@@ -65,7 +73,10 @@ def test_the_default_limit_is_generous() -> None:
 async def test_web_delivery_is_pull_based() -> None:
     channel = WebChannel()
     assert channel.pull_delivery
-    await channel.deliver(None, [OutboundMessage(uuid.uuid4(), 1, "bot", "hi")])
+    channel.verify("http://x/api/web/messages", b"{}", {})  # the conversation id is the key
+    assert channel.render("hi", ()) == (OutboundPart("hi"),)
+    with pytest.raises(NotImplementedError):
+        await channel.send("nobody", OutboundPart("hi"))
 
 
 class _Push(Channel):
@@ -75,14 +86,24 @@ class _Push(Channel):
         return InboundMessage("push", body.decode())
 
 
-async def test_push_channels_must_implement_delivery() -> None:
+async def test_push_channels_must_implement_verification_and_sending() -> None:
     with pytest.raises(NotImplementedError):
-        await _Push().deliver("+441", [])
+        _Push().verify("https://x/hook", b"", {})
+    with pytest.raises(NotImplementedError):
+        await _Push().send("+441", OutboundPart("hi"))
+    with pytest.raises(AttachmentRejected):
+        await _Push().fetch_attachment(AttachmentRef("https://x/photo"))
+    assert _Push().choose("1", ()) is None
+    assert _Push().control_keyword("STOP", opted_out=False) is None
 
 
 def test_registry() -> None:
     registry = ChannelRegistry([WebChannel(), _Push()])
     assert registry.names() == ["push", "web"]
+    assert registry.push_names() == ["push"]
+    assert registry.is_push("push")
+    assert not registry.is_push("web")
+    assert not registry.is_push("sms")
     assert "web" in registry
     with pytest.raises(KeyError):
         registry.get("sms")

@@ -37,3 +37,12 @@ def test_invalid_key_is_a_clear_error() -> None:
         Cipher("not-a-key")
     with pytest.raises(ValueError, match="at least one"):
         Cipher(" , ")
+
+
+def test_bytes_round_trip_and_rotation() -> None:
+    old, new = Cipher.generate_key(), Cipher.generate_key()
+    token = Cipher(old).encrypt_bytes(b"\x89PNG photo")
+    assert b"photo" not in token
+    assert Cipher(f"{new},{old}").decrypt_bytes(token) == b"\x89PNG photo"
+    with pytest.raises(DecryptionError):
+        Cipher(new).decrypt_bytes(token)

@@ -4,7 +4,8 @@
   then longest waiting; long-polls until the queue differs from ``since``.
 - ``GET  /dashboard/api/cases/{id}``: case and summary (audited ``view_case``).
 - ``GET  /dashboard/api/cases/{id}/messages?after=<seq>&wait=<s>``: transcript (audited
-  ``view_transcript`` on every call).
+  ``view_transcript`` on every call), with each message's delivery status and attachments,
+  and the replies not delivered (yet).
 - ``POST /dashboard/api/cases/{id}/claim | /reply {"text"} | /resolve``.
 """
 
@@ -27,7 +28,13 @@ from symcheck.gateway.deps import (
 from symcheck.gateway.errors import ApiError, Conflict, NotFound
 from symcheck.gateway.events import QUEUE_TOPIC, conversation_topic
 from symcheck.gateway.longpoll import long_poll
-from symcheck.gateway.presenters import case_json, message_json, queue_json, queue_version
+from symcheck.gateway.presenters import (
+    DELIVERY_LABELS,
+    case_json,
+    message_json,
+    queue_json,
+    queue_version,
+)
 from symcheck.gateway.services.cases import CaseNotFound, InvalidReply, QueueEntry
 from symcheck.storage.repositories import ConflictError, MessageRecord
 
@@ -102,7 +109,12 @@ async def get_transcript(
     case = await gateway.cases.get(case_id)
     return {
         "case": {"id": str(case.id), "status": case.status},
-        "messages": [message_json(m) for m in messages],
+        "messages": [message_json(m, clinician=True) for m in messages],
+        # Replies not delivered (yet): their labels change after they were first shown.
+        "delivery": [
+            {"seq": seq, "status": status, "label": DELIVERY_LABELS.get(status)}
+            for seq, status in await gateway.cases.undelivered(case_id)
+        ],
     }
 
 
@@ -131,7 +143,7 @@ async def reply(
         raise ApiError(str(exc), code="invalid_reply", status=422) from None
     except ConflictError as exc:
         raise Conflict(str(exc)) from None
-    return {"message": message_json(message)}
+    return {"message": message_json(message, clinician=True)}
 
 
 @router.post("/cases/{case_id}/resolve")

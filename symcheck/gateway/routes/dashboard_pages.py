@@ -24,6 +24,8 @@ from symcheck.gateway.services.cases import CaseNotFound
 
 router = APIRouter(prefix=DASHBOARD_PATH, tags=["dashboard"])
 
+CHANNEL_LABELS = {"web": "Web chat", "sms": "SMS", "telegram": "Telegram"}
+
 
 @router.get("", response_class=HTMLResponse)
 async def queue_page(request: Request, gateway: GatewayDep, login: PageLogin) -> HTMLResponse:
@@ -63,8 +65,10 @@ async def case_page(
             "reason_label": REASON_LABELS.get(case.reason, case.reason),
             "claimed_by": detail.claimed_by_name,
             "summary": summary_view(case.summary),
-            "messages": [message_json(m) for m in messages],
+            "messages": [message_json(m, clinician=True) for m in messages],
             "last_seq": messages[-1].seq if messages else 0,
             "clinic_name": gateway.settings.clinic_name,
+            "channel": CHANNEL_LABELS.get(detail.conversation.channel, detail.conversation.channel),
+            "opted_out": detail.conversation.opted_out,
         },
     )

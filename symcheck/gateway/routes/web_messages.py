@@ -4,6 +4,10 @@ Request: ``{"conversation_id": str | null, "text": str}`` (null starts a convers
 Response: ``{"conversation_id": str, "message_seq": int | null, "messages": [{"text",
 "buttons": [{"title", "payload"}], "seq", "author"}]}`` - the replies to this message.
 
+Forget me: "DELETE" gets a request to confirm; "YES DELETE" then erases the conversation and
+answers ``{"conversation_id": null, "message_seq": null, "erased": true, "messages": [the
+confirmation]}``: the page must forget the conversation id.
+
 An empty or whitespace-only text is not stored: the answer is a hint (``seq`` null). If the
 message cannot even be stored (database down) the answer is 503 with safe advice. A body over
 the channel's limit (256 KB) is refused with 413 - with safe advice too - without reading past
@@ -56,8 +60,11 @@ async def post_message(request: Request, gateway: GatewayDep) -> dict[str, Any]:
     except Exception as exc:
         log.error("message not stored: %s", describe(exc))
         raise Unavailable(gateway.copy.unavailable) from None
-    return {
-        "conversation_id": str(result.conversation_id),
+    body: dict[str, Any] = {
+        "conversation_id": str(result.conversation_id) if result.conversation_id else None,
         "message_seq": result.message_seq,
         "messages": [reply_json(r) for r in result.replies],
     }
+    if result.erased:
+        body["erased"] = True
+    return body

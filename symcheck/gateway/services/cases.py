@@ -17,6 +17,7 @@ from symcheck.gateway.services.replies import Delivery
 from symcheck.gateway.text.validation import clean
 from symcheck.storage.models import Author, CaseStatus, ConversationStatus
 from symcheck.storage.repositories import (
+    AttachmentInfo,
     AuditAction,
     CaseRecord,
     ClinicianRecord,
@@ -117,6 +118,38 @@ class CaseService:
 
         return await self._db.run(work)
 
+    async def attachment(
+        self, attachment_id: uuid.UUID, actor: Actor
+    ) -> tuple[AttachmentInfo, bytes]:
+        """A stored photo of a conversation that has a case; writes ``view_attachment``.
+
+        Raises:
+            CaseNotFound: no such stored attachment, or its conversation never had a case.
+        """
+
+        def work(uow: UnitOfWork) -> tuple[AttachmentInfo, bytes]:
+            found = uow.attachments.get(attachment_id)
+            if found is None:
+                raise CaseNotFound(str(attachment_id))
+            info, data = found
+            if data is None:
+                raise CaseNotFound(str(attachment_id))
+            case = uow.cases.latest_for_conversation(info.conversation_id)
+            if case is None:
+                raise CaseNotFound(str(attachment_id))
+            _audit(uow, AuditAction.VIEW_ATTACHMENT, actor, case)
+            return info, data
+
+        return await self._db.run(work)
+
+    async def undelivered(self, case_id: uuid.UUID) -> list[tuple[int, str]]:
+        """``(seq, status)`` of the conversation's replies not delivered (yet)."""
+
+        def work(uow: UnitOfWork) -> list[tuple[int, str]]:
+            return uow.messages.undelivered(_case(uow, case_id).conversation_id)
+
+        return await self._db.run(work)
+
     async def get(self, case_id: uuid.UUID) -> CaseRecord:
         return await self._db.run(lambda uow: _case(uow, case_id))
 
@@ -155,20 +188,16 @@ class CaseService:
                 _audit(uow, AuditAction.CLAIM, actor, case)
             conv = uow.conversations.get(case.conversation_id)
             assert conv is not None
-            message = uow.messages.append(
-                conv.id,
-                author=Author.CLINICIAN,
-                text=text,
-                status=self._delivery.initial_status(conv.channel),
-                channel=conv.channel,
-                clinician_id=actor.clinician.id,
+            # Stored and, for SMS or Telegram, queued in the outbox in this transaction.
+            message = self._delivery.store(
+                uow, conv, author=Author.CLINICIAN, text=text, clinician_id=actor.clinician.id
             )
             _audit(uow, AuditAction.REPLY, actor, case)
             return message, conv
 
         message, conv = await self._db.run(work)
         self._notifier.notify(conversation_topic(conv.id), QUEUE_TOPIC)
-        await self._delivery.deliver(conv.id, conv.channel, [message])
+        self._delivery.wake()
         log.info("clinician replied %s", ids(conv.id, case=case_id, seq=message.seq))
         return message
 
@@ -187,17 +216,13 @@ class CaseService:
                 uow.conversations.set_clinical_state(
                     conv.id, ClinicalState(pending_restart=True).to_dict()
                 )
-                notice = uow.messages.append(
-                    conv.id,
-                    author=Author.SYSTEM,
-                    text=self._copy.case_closed,
-                    status=self._delivery.initial_status(conv.channel),
-                    channel=conv.channel,
+                notice = self._delivery.store(
+                    uow, conv, author=Author.SYSTEM, text=self._copy.case_closed
                 )
                 _audit(uow, AuditAction.RESOLVE, actor, case)
                 return case, notice, conv
 
-            case, notice, conv = await self._db.run(work)
+            case, _notice, conv = await self._db.run(work)
             self._notifier.notify(conversation_topic(conv.id), QUEUE_TOPIC)
             try:
                 await self._rasa.restart(str(conv.id))
@@ -205,7 +230,7 @@ class CaseService:
                 log.warning("bot restart deferred %s: %s", ids(conv.id, case=case.id), exc)
             else:
                 await self._db.run(lambda uow: uow.conversations.set_clinical_state(conv.id, None))
-        await self._delivery.deliver(conv.id, conv.channel, [notice])
+        self._delivery.wake()
         log.info("case resolved case=%s clinician=%s", case.id, actor.clinician.id)
         return case
 

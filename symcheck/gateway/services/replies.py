@@ -1,19 +1,24 @@
-"""What the gateway answers a client with, and how stored messages are delivered."""
+"""What the gateway answers a client with, and how stored replies reach the patient.
+
+Every reply (bot, clinician, system) is stored through :meth:`Delivery.store`, in the same
+unit of work as whatever produced it. For a push channel (SMS, Telegram) the reply is also
+rendered for the channel and queued in the durable outbox in that same transaction, so a
+stored reply is always on its way: the outbox worker sends it after the commit
+(:meth:`Delivery.wake`). Pull channels (the web chat) fetch stored messages themselves.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.base import ChannelRegistry, OutboundMessage
+from connectors.base import ChannelRegistry
 from symcheck.clinical.interview.protocol import Button
-from symcheck.gateway.database import Database
-from symcheck.gateway.logsafe import describe, ids
-from symcheck.storage.models import MessageStatus
-from symcheck.storage.repositories import MessageRecord, UnitOfWork
+from symcheck.storage.models import Author, MessageStatus
+from symcheck.storage.repositories import ConversationRecord, MessageRecord, UnitOfWork
 
 log = logging.getLogger("symcheck.gateway.delivery")
 
@@ -40,38 +45,62 @@ class Reply:
 
 
 class Delivery:
-    """Hands stored outbound messages to push channels (pull channels need nothing)."""
+    """Stores replies and queues them for push channels."""
 
-    def __init__(self, db: Database, channels: ChannelRegistry) -> None:
-        self._db = db
+    def __init__(self, channels: ChannelRegistry) -> None:
         self._channels = channels
+        self._wakers: list[Callable[[], None]] = []
 
-    def initial_status(self, channel: str) -> MessageStatus:
-        pull = channel not in self._channels or self._channels.get(channel).pull_delivery
-        return MessageStatus.DELIVERED if pull else MessageStatus.PENDING
+    def on_enqueue(self, waker: Callable[[], None]) -> None:
+        """Call ``waker`` from :meth:`wake` (the outbox worker registers itself)."""
+        self._wakers.append(waker)
 
-    async def deliver(
-        self, conversation_id: uuid.UUID, channel_name: str, records: Sequence[MessageRecord]
-    ) -> None:
-        if not records or channel_name not in self._channels:
-            return
-        channel = self._channels.get(channel_name)
-        if channel.pull_delivery:
-            return
-        recipient = await self._db.run(lambda uow: uow.conversations.channel_user(conversation_id))
-        outbound = [
-            OutboundMessage(r.conversation_id, r.seq, r.author, r.text, r.buttons) for r in records
-        ]
-        try:
-            await channel.deliver(recipient, outbound)
-        except Exception as exc:
-            log.error(
-                "delivery failed %s: %s", ids(conversation_id, count=len(records)), describe(exc)
-            )
-            return
+    def store(
+        self,
+        uow: UnitOfWork,
+        conversation: ConversationRecord | uuid.UUID,
+        *,
+        author: Author,
+        text: str,
+        buttons: Sequence[Button] = (),
+        clinician_id: uuid.UUID | None = None,
+    ) -> MessageRecord:
+        """Append an outbound message and, for a push channel, queue its parts.
 
-        def mark(uow: UnitOfWork) -> None:
-            for r in records:
-                uow.messages.set_status(r.id, MessageStatus.DELIVERED)
+        Status: ``delivered`` for pull channels (and for nothing to send), ``not_sent`` when
+        the patient opted out, ``undelivered`` when the channel is no longer configured,
+        otherwise ``pending`` until the outbox has sent every part.
+        """
+        conv_id = conversation if isinstance(conversation, uuid.UUID) else conversation.id
+        conv = uow.conversations.get(conv_id)  # fresh: opt-out can change at any time
+        if conv is None:
+            raise LookupError("conversation not found")
+        push = self._channels.is_push(conv.channel)
+        parts = self._channels.get(conv.channel).render(text, buttons) if push else ()
+        if conv.channel not in self._channels:
+            # The conversation's channel is no longer configured: nothing can send it.
+            log.warning("reply not sendable: channel %s is not configured", conv.channel)
+            status = MessageStatus.UNDELIVERED
+        elif not push or not parts:
+            status = MessageStatus.DELIVERED
+        elif conv.opted_out:
+            status = MessageStatus.NOT_SENT
+        else:
+            status = MessageStatus.PENDING
+        message = uow.messages.append(
+            conv.id,
+            author=author,
+            text=text,
+            buttons=buttons,
+            status=status,
+            channel=conv.channel,
+            clinician_id=clinician_id,
+        )
+        if status is MessageStatus.PENDING:
+            uow.outbox.enqueue(message, [(p.text, p.extra) for p in parts])
+        return message
 
-        await self._db.run(mark)
+    def wake(self) -> None:
+        """Tell the outbox worker there is something to send (after the commit)."""
+        for waker in self._wakers:
+            waker()

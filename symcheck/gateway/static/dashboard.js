@@ -118,8 +118,37 @@
       time.setAttribute("datetime", m.created_at || "");
       item.appendChild(time);
       item.appendChild(text("p", m.text, "text"));
+      (m.attachments || []).forEach(function (a) {
+        var figure = document.createElement("figure");
+        figure.className = "attachment";
+        if (a.url) {
+          var img = document.createElement("img");
+          img.src = a.url;
+          img.alt = a.label;
+          img.loading = "lazy";
+          figure.appendChild(img);
+        }
+        figure.appendChild(text("figcaption", a.label));
+        item.appendChild(figure);
+      });
+      var delivery = text("p", m.delivery_label || "", "delivery");
+      delivery.hidden = !m.delivery_label;
+      item.appendChild(delivery);
       transcript.appendChild(item);
       item.scrollIntoView({ block: "nearest" });
+    }
+
+    function showDelivery(states) {
+      var labels = {};
+      (states || []).forEach(function (d) { labels[d.seq] = d.label || ""; });
+      var items = transcript.querySelectorAll("li[data-seq]");
+      for (var i = 0; i < items.length; i++) {
+        var seq = Number(items[i].getAttribute("data-seq"));
+        var node = items[i].querySelector(".delivery");
+        if (!node) { continue; }
+        node.textContent = labels[seq] || "";
+        node.hidden = !labels[seq];
+      }
     }
 
     function setStatus(status) {
@@ -138,6 +167,7 @@
       request("GET", base + "/messages?after=" + lastSeq + "&wait=" + WAIT_SECONDS).then(function (r) {
         if (r.ok && r.data) {
           r.data.messages.forEach(addMessage);
+          showDelivery(r.data.delivery);
           setStatus(r.data.case.status);
           window.setTimeout(poll, 0);
         } else if (r.status !== 404) {

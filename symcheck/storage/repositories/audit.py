@@ -18,6 +18,7 @@ class AuditAction(StrEnum):
     LOGOUT = "logout"
     VIEW_CASE = "view_case"
     VIEW_TRANSCRIPT = "view_transcript"
+    VIEW_ATTACHMENT = "view_attachment"
     CLAIM = "claim"
     REPLY = "reply"
     RESOLVE = "resolve"

@@ -88,6 +88,17 @@ class CaseRepository:
         row = self._open_row(conversation_id)
         return self._record(row) if row is not None else None
 
+    def latest_for_conversation(self, conversation_id: uuid.UUID) -> CaseRecord | None:
+        """The conversation's open case, or else its most recent one."""
+        stmt = (
+            select(Case)
+            .where(Case.conversation_id == conversation_id)
+            .order_by((Case.status != CaseStatus.RESOLVED.value).desc(), Case.created_at.desc())
+            .limit(1)
+        )
+        row = self._session.scalars(stmt).one_or_none()
+        return self._record(row) if row is not None else None
+
     def queue(self, limit: int = 200) -> list[CaseRecord]:
         """Open cases, most urgent first, then longest waiting first."""
         stmt = (

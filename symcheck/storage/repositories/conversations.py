@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -62,19 +64,42 @@ class ConversationRepository:
         return self._record(row) if row is not None else None
 
     def find_by_channel_user(
-        self, channel: str, channel_user_hash: str
+        self, channel: str, channel_user_hash: str | Sequence[str]
     ) -> ConversationRecord | None:
+        """The latest conversation of a channel user, by any of the given hashes (the hash
+        under the current key and under older keys, so key rotation keeps conversations)."""
+        hashes = [channel_user_hash] if isinstance(channel_user_hash, str) else channel_user_hash
         stmt = (
             select(Conversation)
             .where(
                 Conversation.channel == channel,
-                Conversation.channel_user_hash == channel_user_hash,
+                Conversation.channel_user_hash.in_(list(hashes)),
             )
             .order_by(Conversation.created_at.desc())
             .limit(1)
         )
         row = self._session.scalars(stmt).one_or_none()
         return self._record(row) if row is not None else None
+
+    def set_channel_user_hash(self, conversation_id: uuid.UUID, channel_user_hash: str) -> None:
+        row = self._row(conversation_id)
+        row.channel_user_hash = channel_user_hash
+        self._session.flush()
+
+    def set_opted_out(self, conversation_id: uuid.UUID, opted_out: bool) -> None:
+        """STOP (``True``) or START (``False``); the first STOP's time is kept."""
+        row = self._row(conversation_id)
+        if opted_out and row.opted_out_at is None:
+            row.opted_out_at = utcnow()
+        elif not opted_out:
+            row.opted_out_at = None
+        row.updated_at = utcnow()
+        self._session.flush()
+
+    def set_erase_requested(self, conversation_id: uuid.UUID, at: datetime | None) -> None:
+        row = self._row(conversation_id)
+        row.erase_requested_at = at
+        self._session.flush()
 
     def channel_user(self, conversation_id: uuid.UUID) -> str | None:
         """The decrypted channel user id (phone number, chat id); ``None`` for web chats."""
@@ -95,7 +120,7 @@ class ConversationRepository:
         self._session.flush()
 
     def _row(self, conversation_id: uuid.UUID) -> Conversation:
-        row = self._session.get(Conversation, conversation_id)
+        row = self._session.get(Conversation, conversation_id, populate_existing=True)
         if row is None:
             raise NotFoundError(f"conversation {conversation_id} not found")
         return row
@@ -112,4 +137,6 @@ class ConversationRepository:
             last_seq=row.next_seq - 1,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            opted_out_at=row.opted_out_at,
+            erase_requested_at=row.erase_requested_at,
         )

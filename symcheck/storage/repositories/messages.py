@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from symcheck.clinical.interview.protocol import Button
 from symcheck.crypto import Cipher
 from symcheck.storage.models import (
+    Attachment,
     Author,
     Channel,
     Conversation,
@@ -21,7 +23,12 @@ from symcheck.storage.models import (
     utcnow,
 )
 from symcheck.storage.repositories.errors import NotFoundError
-from symcheck.storage.repositories.records import MessageRecord
+from symcheck.storage.repositories.records import (
+    AttachmentInfo,
+    ClaimedMessage,
+    MediaRef,
+    MessageRecord,
+)
 
 
 class MessageRepository:
@@ -48,11 +55,21 @@ class MessageRepository:
         channel: Channel | str = Channel.WEB,
         channel_message_id: str | None = None,
         clinician_id: uuid.UUID | None = None,
+        media: Sequence[MediaRef] = (),
+        lease_until: datetime | None = None,
     ) -> MessageRecord:
+        """Append a message with the conversation's next ``seq``.
+
+        ``media``: files the provider holds for an inbound message (fetched later).
+        ``lease_until``: the caller processes this inbound message itself (the web request)
+        and holds it until then, so no worker picks it up meanwhile.
+        """
         seq = self._next_seq(conversation_id)
         body: dict[str, Any] = {"text": text, "buttons": [b.to_dict() for b in buttons]}
         if payload is not None:
             body["payload"] = payload
+        if media:
+            body["media"] = [{"url": m.url, "content_type": m.content_type} for m in media]
         direction = Direction.INBOUND if author is Author.PATIENT else Direction.OUTBOUND
         row = Message(
             id=uuid.uuid4(),
@@ -66,10 +83,86 @@ class MessageRepository:
             channel=str(channel),
             channel_message_id=channel_message_id,
             created_at=utcnow(),
+            lease_until=lease_until,
+            attempts=1 if lease_until is not None else 0,
         )
         self._session.add(row)
         self._session.flush()
         return self._record(row)
+
+    def complete(self, message_id: uuid.UUID, status: MessageStatus) -> bool:
+        """Mark a ``received`` message ``processed`` or ``failed`` and release its lease.
+
+        Returns ``False`` (changing nothing) when the message is gone or no longer
+        ``received``: someone else handled it, and the caller must roll back its replies.
+        On PostgreSQL a concurrent completer waits for this transaction, then finds 0 rows.
+        """
+        stmt = (
+            update(Message)
+            .where(Message.id == message_id, Message.status == MessageStatus.RECEIVED.value)
+            .values(status=status.value, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        result = self._session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    def claim_received(
+        self,
+        *,
+        lease: timedelta,
+        limit: int,
+        channels: Iterable[str] | None = None,
+        now: datetime | None = None,
+    ) -> list[ClaimedMessage]:
+        """Claim up to ``limit`` inbound messages to process, oldest first.
+
+        Only the first ``received`` message of each conversation is eligible (messages of a
+        conversation are processed in order), and only when nobody holds it (no lease, or
+        the lease ran out: its holder crashed). Rows are locked with ``FOR UPDATE SKIP
+        LOCKED`` on PostgreSQL, so several gateways never claim the same message.
+        """
+        now = now or utcnow()
+        earlier = aliased(Message)
+        head = ~exists().where(
+            earlier.conversation_id == Message.conversation_id,
+            earlier.status == MessageStatus.RECEIVED.value,
+            earlier.seq < Message.seq,
+        )
+        stmt = (
+            select(Message)
+            .where(
+                Message.status == MessageStatus.RECEIVED.value,
+                or_(Message.lease_until.is_(None), Message.lease_until < now),
+                head,
+            )
+            .order_by(Message.created_at, Message.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Message)
+            .execution_options(populate_existing=True)
+        )
+        if channels is not None:
+            stmt = stmt.where(Message.channel.in_(list(channels)))
+        claimed = []
+        for row in self._session.scalars(stmt).all():
+            row.lease_until = now + lease
+            row.attempts = (row.attempts or 0) + 1
+            claimed.append(ClaimedMessage(row.id, row.conversation_id, row.seq, row.attempts))
+        self._session.flush()
+        return claimed
+
+    def renew_lease(self, message_ids: Sequence[uuid.UUID], until: datetime) -> None:
+        """Extend the lease of messages still being processed (a worker's heartbeat)."""
+        if not message_ids:
+            return
+        self._session.execute(
+            update(Message)
+            .where(
+                Message.id.in_(list(message_ids)),
+                Message.status == MessageStatus.RECEIVED.value,
+            )
+            .values(lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
 
     def set_status(self, message_id: uuid.UUID, status: MessageStatus) -> None:
         row = self._session.get(Message, message_id)
@@ -79,20 +172,52 @@ class MessageRepository:
         self._session.flush()
 
     def get(self, message_id: uuid.UUID) -> MessageRecord | None:
-        row = self._session.get(Message, message_id)
-        return self._record(row) if row is not None else None
+        row = self._session.get(Message, message_id, populate_existing=True)
+        if row is None:
+            return None
+        return self._record(row, self._attachments([row.id]).get(row.id, ()))
 
     def list_after(
         self, conversation_id: uuid.UUID, after_seq: int = 0, limit: int = 500
     ) -> list[MessageRecord]:
-        """Messages with ``seq > after_seq``, oldest first."""
+        """Messages with ``seq > after_seq``, oldest first, with their attachments' details."""
         stmt = (
             select(Message)
             .where(Message.conversation_id == conversation_id, Message.seq > after_seq)
             .order_by(Message.seq)
             .limit(limit)
+            .execution_options(populate_existing=True)
         )
-        return [self._record(row) for row in self._session.scalars(stmt)]
+        rows = list(self._session.scalars(stmt))
+        attachments = self._attachments([r.id for r in rows if r.direction == "in"])
+        return [self._record(row, attachments.get(row.id, ())) for row in rows]
+
+    def undelivered(self, conversation_id: uuid.UUID) -> list[tuple[int, str]]:
+        """``(seq, status)`` of outbound messages not (yet) delivered, oldest first."""
+        stmt = (
+            select(Message.seq, Message.status)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.OUTBOUND.value,
+                Message.status != MessageStatus.DELIVERED.value,
+            )
+            .order_by(Message.seq)
+        )
+        return [(int(seq), str(status)) for seq, status in self._session.execute(stmt)]
+
+    def latest_outbound(self, conversation_id: uuid.UUID) -> MessageRecord | None:
+        """The last message the patient was sent (bot, clinician or system)."""
+        stmt = (
+            select(Message)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == Direction.OUTBOUND.value,
+            )
+            .order_by(Message.seq.desc())
+            .limit(1)
+        )
+        row = self._session.scalars(stmt).one_or_none()
+        return self._record(row) if row is not None else None
 
     def latest_by(self, conversation_id: uuid.UUID, author: Author) -> MessageRecord | None:
         stmt = (
@@ -131,7 +256,31 @@ class MessageRepository:
             raise NotFoundError(f"conversation {conversation_id} not found")
         return int(new_next) - 1
 
-    def _record(self, row: Message) -> MessageRecord:
+    def _attachments(
+        self, message_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[AttachmentInfo, ...]]:
+        if not message_ids:
+            return {}
+        stmt = (
+            select(
+                Attachment.id,
+                Attachment.conversation_id,
+                Attachment.message_id,
+                Attachment.position,
+                Attachment.status,
+                Attachment.content_type,
+                Attachment.size_bytes,
+                Attachment.created_at,
+            )
+            .where(Attachment.message_id.in_(list(message_ids)))
+            .order_by(Attachment.message_id, Attachment.position)
+        )
+        out: dict[uuid.UUID, list[AttachmentInfo]] = {}
+        for r in self._session.execute(stmt):
+            out.setdefault(r.message_id, []).append(AttachmentInfo(*r))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _record(self, row: Message, attachments: tuple[AttachmentInfo, ...] = ()) -> MessageRecord:
         body = self._cipher.decrypt_json(row.body_enc)
         return MessageRecord(
             id=row.id,
@@ -149,4 +298,10 @@ class MessageRepository:
             created_at=row.created_at,
             clinician_id=row.clinician_id,
             payload=body.get("payload"),
+            media=tuple(
+                MediaRef(url=str(m.get("url", "")), content_type=m.get("content_type"))
+                for m in body.get("media") or ()
+            ),
+            attachments=attachments,
+            attempts=row.attempts or 0,
         )

@@ -19,6 +19,34 @@ class ConversationRecord:
     last_seq: int
     created_at: datetime
     updated_at: datetime
+    opted_out_at: datetime | None = None
+    erase_requested_at: datetime | None = None
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """Where the channel's provider keeps a file the patient sent (fetched after the ack)."""
+
+    url: str
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """An attachment without its bytes (what lists and pages need)."""
+
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    position: int
+    status: str
+    content_type: str | None
+    size_bytes: int | None
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -41,6 +69,47 @@ class MessageRecord:
     created_at: datetime
     clinician_id: uuid.UUID | None = None
     payload: str | None = None
+    media: tuple[MediaRef, ...] = ()
+    attachments: tuple[AttachmentInfo, ...] = ()
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """An inbound message a worker now holds (until its lease runs out)."""
+
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    seq: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One provider message (a rendered part) with its delivery state."""
+
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    channel: str
+    message_seq: int
+    part: int
+    parts: int
+    text: str
+    extra: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    provider_message_id: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """An outbox item a worker now holds, with its recipient (decrypted, in memory only)."""
+
+    item: OutboxRecord
+    recipient: str
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,14 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
 from symcheck.crypto import Cipher
+from symcheck.storage.repositories.attachments import AttachmentRepository
 from symcheck.storage.repositories.audit import AuditRepository
 from symcheck.storage.repositories.cases import CaseRepository
 from symcheck.storage.repositories.clinicians import ClinicianRepository
 from symcheck.storage.repositories.conversations import ConversationRepository
+from symcheck.storage.repositories.erasures import ErasureRepository
 from symcheck.storage.repositories.messages import MessageRepository
+from symcheck.storage.repositories.outbox import OutboxRepository
 from symcheck.storage.repositories.sessions import SessionRepository
 
 T = TypeVar("T")
@@ -31,6 +34,9 @@ class UnitOfWork:
         self.clinicians = ClinicianRepository(session, hasher)
         self.sessions = SessionRepository(session)
         self.audit = AuditRepository(session)
+        self.outbox = OutboxRepository(session, cipher)
+        self.attachments = AttachmentRepository(session, cipher)
+        self.erasures = ErasureRepository(session)
 
 
 class Store:

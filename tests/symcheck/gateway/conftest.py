@@ -17,6 +17,7 @@ from symcheck.gateway.options import GatewayOptions
 from symcheck.settings import Settings
 from symcheck.storage.db import session_factory
 from symcheck.storage.repositories import Store
+from tests.fakes.twilio import CLINIC_NUMBER, FakeTwilio, WebhookSigner
 from tests.symcheck.gateway.fakes import TOKEN, FakeRasa
 from tests.symcheck.storage.conftest import FAST_HASHER
 from tests.symcheck.storage.databases import empty_tables, engine_for, migrated_database
@@ -149,3 +150,70 @@ async def signed_in(client: httpx.AsyncClient, clinician: Clinician) -> str:
     marker = '<meta name="csrf-token" content="'
     start = page.text.index(marker) + len(marker)
     return page.text[start : page.text.index('"', start)]
+
+
+# -- SMS (Twilio) ----------------------------------------------------------------------------
+
+PUBLIC_URL = "https://clinic.example.test"
+
+
+@pytest.fixture
+def fake_twilio() -> FakeTwilio:
+    """Twilio's REST API, answered in-process through an ASGI transport."""
+    return FakeTwilio(base_url="https://api.twilio.test")
+
+
+@pytest.fixture
+def sms_settings(settings: Settings, fake_twilio: FakeTwilio) -> Settings:
+    return Settings(
+        **{
+            **settings.model_dump(),
+            "DATABASE_URL": settings.database_url,
+            "public_url": PUBLIC_URL,
+            "twilio_account_sid": fake_twilio.account_sid,
+            "twilio_auth_token": fake_twilio.auth_token,
+            "twilio_from": CLINIC_NUMBER,
+            "twilio_api_url": fake_twilio.base_url,
+            "sms_max_media_bytes": 64 * 1024,
+        }
+    )
+
+
+@pytest.fixture
+def sms_options() -> GatewayOptions:
+    """Fast polls and retries, so the workers' behaviour shows within a test."""
+    return GatewayOptions(
+        long_poll_max_seconds=3.0,
+        long_poll_recheck_seconds=0.1,
+        inbound_poll_seconds=0.05,
+        inbound_lease_seconds=1.5,
+        outbox_poll_seconds=0.05,
+        outbox_backoff_base_seconds=0.05,
+        outbox_backoff_cap_seconds=0.2,
+        outbox_max_attempts=4,
+    )
+
+
+@pytest.fixture
+async def sms_app(
+    sms_settings: Settings,
+    fake_rasa: FakeRasa,
+    safety_runtime: SafetyRuntime,
+    sms_options: GatewayOptions,
+    fake_twilio: FakeTwilio,
+) -> AsyncIterator[FastAPI]:
+    app = create_app(
+        sms_settings,
+        rasa_transport=httpx.MockTransport(fake_rasa.handler),
+        safety=safety_runtime,
+        password_hasher=FAST_HASHER,
+        options=sms_options,
+        twilio_transport=httpx.ASGITransport(app=fake_twilio.app),
+    )
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+def signer() -> WebhookSigner:
+    return WebhookSigner(PUBLIC_URL)

@@ -18,6 +18,13 @@ EVERY_TEXT = [
     COPY.waiting_for_clinician,
     COPY.case_closed,
     COPY.safe_advice,
+    COPY.erase_prompt,
+    COPY.erased,
+    COPY.sms_help,
+    COPY.opted_in,
+    COPY.photo_in_case,
+    COPY.photo_no_case,
+    COPY.photo_not_kept,
 ]
 
 
@@ -44,6 +51,13 @@ def test_nothing_is_left_out_of_the_list_above() -> None:
         "with_safe_advice",
         "emergency",
         "for_problem",
+        "erase_prompt",
+        "erased",
+        "sms_help",
+        "opted_in",
+        "photo_in_case",
+        "photo_no_case",
+        "photo_not_kept",
     }, "a new patient text: add it to EVERY_TEXT"
 
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from symcheck.storage.db import build_engine
 from symcheck.storage.migrate import downgrade, upgrade
+from symcheck.storage.models import Base
 from tests.symcheck.storage.databases import BACKENDS, temporary_postgres_database
 
 
@@ -20,6 +23,11 @@ def test_migrations_go_up_down_and_up_again(backend: str, tmp_path: Path) -> Non
             assert "waiting_notice_at" in columns
             indexes = {i["name"] for i in inspect(engine).get_indexes("cases")}
             assert "uq_cases_one_open_per_conversation" in indexes
+            tables = set(inspect(engine).get_table_names())
+            assert {"outbox", "attachments", "erasures"} <= tables
+            with engine.connect() as conn:
+                migration_context = MigrationContext.configure(conn)
+                assert compare_metadata(migration_context, Base.metadata) == []
         finally:
             engine.dispose()
         downgrade(url, "base")

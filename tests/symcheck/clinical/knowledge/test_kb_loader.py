@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from symcheck.clinical.knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from symcheck.clinical.knowledge import (
+    KnowledgeBase,
+    KnowledgeBaseError,
+    default_kb_dir,
+    load_knowledge_base,
+)
 
 _FINDINGS = [
     {
@@ -196,8 +201,9 @@ def test_phrases_map_lowercase_phrases_to_findings(kb: KnowledgeBase) -> None:
     assert kb.phrases["diarhea"] == "diarrhoea"
 
 
-def test_shipped_version(kb: KnowledgeBase) -> None:
-    assert kb.version == "0.2.0"
+def test_shipped_version_is_read_from_kb_yml(kb: KnowledgeBase) -> None:
+    raw = yaml.safe_load((default_kb_dir() / "kb.yml").read_text())
+    assert kb.version == raw["version"]
 
 
 def test_alternatives_in_a_phrase_are_expanded_on_load(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ def test_rule_set_has_a_version(ruleset: RuleSet) -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", ruleset.version)
 
 
-def test_at_least_45_rules(ruleset: RuleSet) -> None:
-    assert len(ruleset) >= 45
+def test_at_least_80_rules(ruleset: RuleSet) -> None:
+    assert len(ruleset) >= 80
 
 
 def test_rules_cover_at_least_10_systems(ruleset: RuleSet) -> None:
