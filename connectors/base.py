@@ -7,8 +7,10 @@ every stored message and decides what to say; the adapter translates:
   (raises :class:`WebhookRejected`), :meth:`Channel.parse` turns the raw body into an
   :class:`InboundMessage` (or raises :class:`InboundError`);
 - interpretation: :meth:`Channel.choose` maps a reply to an offered option ("1" -> the first
-  button on SMS), :meth:`Channel.control_keyword` recognises the channel's own commands
-  (STOP / START / HELP on SMS);
+  button on SMS), :meth:`Channel.pick` maps a button press to an offered option (Telegram's
+  callback data), :meth:`Channel.command` maps a channel command to a bot intent (Telegram
+  ``/restart``), :meth:`Channel.control_keyword` recognises the commands the gateway answers
+  itself (STOP / START / HELP on SMS, ``/help`` on Telegram);
 - outbound: :meth:`Channel.render` turns a stored reply into provider messages
   (:class:`OutboundPart`, e.g. SMS parts of at most 320 characters with numbered options),
   which the gateway queues in its durable outbox; the outbox worker hands each part to
@@ -103,7 +105,7 @@ class ControlKeyword(StrEnum):
 
     OPT_OUT = "opt_out"  # SMS STOP: send nothing more
     OPT_IN = "opt_in"  # SMS START: messages again
-    HELP = "help"  # SMS HELP: who we are and the emergency number
+    HELP = "help"  # SMS HELP, Telegram /help: who we are and the emergency number
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,13 @@ class InboundMessage:
         conversation_id: the conversation the client names (web); ``None`` to start one.
         sender: the provider's user id (phone number, chat id) for channels that have one.
         provider_message_id: the provider's id of this message, used to drop retries.
-        attachments: files sent with the message (MMS photos).
+        attachments: files sent with the message (MMS photos, Telegram photos).
+        choice: a button press (Telegram callback data): a reference the channel resolves
+            with :meth:`Channel.pick` against the bot's latest message; ``text`` is unused.
+        unsupported: what the patient sent that the channel cannot carry to the bot (an
+            edited message, a voice note, a sticker...): the gateway stores ``text`` (a short
+            description) for the clinician and answers with a polite notice and the safe
+            advice, without asking the bot.
     """
 
     channel: str
@@ -139,6 +147,8 @@ class InboundMessage:
     sender: str | None = None
     provider_message_id: str | None = None
     attachments: tuple[AttachmentRef, ...] = ()
+    choice: str | None = None
+    unsupported: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,10 @@ class Channel(ABC):
     name: ClassVar[str]
     #: True when clients fetch stored messages themselves (no provider call to deliver).
     pull_delivery: ClassVar[bool] = False
+    #: True when any inbound message proves the patient can be messaged again (Telegram: a
+    #: patient who blocked the bot cannot write to it), so it ends an opt-out. False for SMS,
+    #: where only START does.
+    inbound_opts_in: ClassVar[bool] = False
 
     def verify(self, url: str, body: bytes, headers: Mapping[str, str]) -> None:
         """Check that a webhook comes from the provider, or raise :class:`WebhookRejected`.
@@ -187,6 +201,18 @@ class Channel(ABC):
 
     def choose(self, text: str, buttons: Sequence[Button]) -> Button | None:
         """The offered option this reply picks (SMS: "2" -> the second button), if any."""
+        return None
+
+    def pick(self, reference: str, prompt: str, buttons: Sequence[Button]) -> Button | None:
+        """The button a press refers to (:attr:`InboundMessage.choice`), if it was offered by
+        the message with text ``prompt`` and ``buttons``; ``None`` for anything else (a
+        button of an older message)."""
+        return None
+
+    def command(self, text: str) -> Button | None:
+        """The bot intent a channel command stands for (Telegram ``/restart`` -> the start
+        over intent), as a button the gateway sends whatever was offered; ``None`` if the
+        text is not such a command."""
         return None
 
     def control_keyword(self, text: str, *, opted_out: bool) -> ControlKeyword | None:

@@ -16,6 +16,9 @@ section() {  # name command...
 
 section "ruff" bash -c '.venv/bin/ruff check . && .venv/bin/ruff format --check .'
 section "clinical content version lock" .venv/bin/symcheck kb check
+section "evaluation gate (development cases)" .venv/bin/symcheck evaluate \
+  --cases evaluation/cases/dev.jsonl --out var/evaluation \
+  --min-emergency-sensitivity 1.0 --min-safe-triage 0.97
 section "rasa data validate" env PYTHONWARNINGS=ignore .venv-rasa/bin/rasa data validate --config config.yml \
   --domain bot/domain.yml --data nlu_data stories --fail-on-warnings
 section "rasa conversation tests" env PYTHONWARNINGS=ignore .venv-rasa/bin/rasa test --model models/symcheck.tar.gz \

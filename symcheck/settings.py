@@ -6,6 +6,7 @@ refused at start-up. Build it with :func:`get_settings` (cached) or ``Settings()
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,17 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class TelegramMode(StrEnum):
+    WEBHOOK = "webhook"  # Telegram calls POST /webhooks/telegram/updates (production)
+    POLLING = "polling"  # the gateway asks Telegram (getUpdates): local use, one process
+
+
+# A bot token from @BotFather: "<bot id>:<secret>".
+_TELEGRAM_TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{30,64}$")
+# Telegram allows 1-256 of these characters in a webhook's secret_token; we ask for 32+.
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 
 
 class SettingsError(ValueError):
@@ -69,6 +81,16 @@ class Settings(BaseSettings):
     # Largest MMS photo kept (bytes); larger ones are refused and the patient is told.
     sms_max_media_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=20 * 1024 * 1024)
 
+    # Telegram: off unless the bot token is set.
+    telegram_bot_token: SecretStr | None = None
+    # Telegram sends it in X-Telegram-Bot-Api-Secret-Token (webhook mode; 32-256 of A-Z a-z
+    # 0-9 _ -); the CLI gives it to setWebhook.
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_mode: TelegramMode = TelegramMode.WEBHOOK
+    telegram_api_url: str = "https://api.telegram.org"
+    # Largest photo kept (bytes); Telegram lets bots download at most 20 MB.
+    telegram_max_media_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=20 * 1024 * 1024)
+
     # Clinical content
     kb_dir: Path = REPO_ROOT / "knowledge_base"
     rules_dir: Path = REPO_ROOT / "triage_rules"
@@ -92,6 +114,7 @@ class Settings(BaseSettings):
                 if secret is not None and len(secret.get_secret_value()) < 24:
                     raise SettingsError(f"SYMCHECK_{name.upper()} must be at least 24 characters")
         self._check_twilio()
+        self._check_telegram()
         return self
 
     def _check_twilio(self) -> None:
@@ -110,6 +133,45 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "SMS needs SYMCHECK_PUBLIC_URL (the address Twilio calls, to check signatures)"
             )
+
+    def _check_telegram(self) -> None:
+        token = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+        secret = (
+            self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
+        )
+        if not token:
+            if secret:
+                raise SettingsError(
+                    "SYMCHECK_TELEGRAM_WEBHOOK_SECRET is set but SYMCHECK_TELEGRAM_BOT_TOKEN "
+                    "is not: set both (or unset both)"
+                )
+            return
+        if not _TELEGRAM_TOKEN.match(token):
+            raise SettingsError(
+                "SYMCHECK_TELEGRAM_BOT_TOKEN is not a bot token (@BotFather gives "
+                '"123456789:AA...")'
+            )
+        if self.telegram_mode is TelegramMode.WEBHOOK and not secret:
+            raise SettingsError(
+                "Telegram webhook mode needs SYMCHECK_TELEGRAM_WEBHOOK_SECRET (or set "
+                "SYMCHECK_TELEGRAM_MODE=polling for local use)"
+            )
+        if secret and not _TELEGRAM_SECRET.match(secret):
+            raise SettingsError(
+                "SYMCHECK_TELEGRAM_WEBHOOK_SECRET must be 32-256 characters of A-Z, a-z, 0-9, "
+                '"_" and "-"'
+            )
+        api = urlsplit(self.telegram_api_url)
+        local = api.hostname in ("127.0.0.1", "localhost", "::1")
+        if api.scheme != "https" and not (local and api.scheme == "http"):
+            raise SettingsError("SYMCHECK_TELEGRAM_API_URL must be https (http only for localhost)")
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """Whether the Telegram channel is configured (its bot token is set)."""
+        return self.telegram_bot_token is not None and bool(
+            self.telegram_bot_token.get_secret_value()
+        )
 
     @property
     def sms_enabled(self) -> bool:

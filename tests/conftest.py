@@ -13,6 +13,7 @@ import pytest
 from symcheck.settings import REPO_ROOT
 from symcheck.stack import RASA_MODEL, Ports, Stack, base_environment, new_secrets
 from tests.auxil.static_site import StaticSite
+from tests.fakes.telegram import BOT_TOKEN, WEBHOOK_SECRET, FakeTelegramServer
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, FakeTwilioServer
 
 # tests/rasa_addons holds the tests of the Rasa plugins: they run in the Python 3.10 Rasa
@@ -37,6 +38,8 @@ class LiveStack:
     demo_password: str
     #: The fake Twilio API the stack's SMS channel talks to.
     twilio: FakeTwilioServer | None = None
+    #: The fake Telegram Bot API the stack's Telegram channel (webhook mode) talks to.
+    telegram: FakeTelegramServer | None = None
 
     @property
     def url(self) -> str:
@@ -67,10 +70,19 @@ def twilio_server() -> Iterator[FakeTwilioServer]:
 
 
 @pytest.fixture(scope="session")
+def telegram_server() -> Iterator[FakeTelegramServer]:
+    """Telegram's Bot API, faked on a localhost port; ``live_stack`` sends its Telegram
+    messages there (webhook mode: tests deliver updates to the gateway themselves)."""
+    with FakeTelegramServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def live_stack(
     tmp_path_factory: pytest.TempPathFactory,
     clinic_site: StaticSite,
     twilio_server: FakeTwilioServer,
+    telegram_server: FakeTelegramServer,
 ) -> Iterator[LiveStack]:
     """The real stack, started once per session (slow: Rasa loads its model)."""
     if not (REPO_ROOT / RASA_MODEL).exists():
@@ -91,6 +103,9 @@ def live_stack(
             "SYMCHECK_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "SYMCHECK_TWILIO_FROM": CLINIC_NUMBER,
             "SYMCHECK_TWILIO_API_URL": twilio_server.url,
+            "SYMCHECK_TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "SYMCHECK_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "SYMCHECK_TELEGRAM_API_URL": telegram_server.url,
         },
     )
     symcheck = str(REPO_ROOT / ".venv" / "bin" / "symcheck")
@@ -106,6 +121,7 @@ def live_stack(
             demo_email=DEMO_EMAIL,
             demo_password=secrets["SYMCHECK_DEMO_PASSWORD"],
             twilio=twilio_server,
+            telegram=telegram_server,
         )
     finally:
         stack.stop()

@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve-actions": ("symcheck.cli.serve_actions", "run the Rasa action server (localhost)"),
     "db": ("symcheck.cli.db", "database migrations"),
     "clinician": ("symcheck.cli.clinician", "manage clinician accounts"),
+    "telegram": ("symcheck.cli.telegram", "connect the Telegram bot (webhook, info)"),
     "keygen": ("symcheck.cli.keygen", "print a new encryption key"),
 }
 

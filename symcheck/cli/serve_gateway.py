@@ -40,6 +40,9 @@ def configure_logging(level: str) -> None:
     # httpx logs every request URL at INFO; channel URLs can carry tokens (Telegram).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # python-telegram-bot logs request parameters (chat ids, text) at DEBUG and, when it
+    # cannot read an answer, the answer itself at ERROR/CRITICAL: never any of it.
+    logging.getLogger("telegram").setLevel(logging.CRITICAL + 1)
 
 
 def build_config(args: argparse.Namespace) -> uvicorn.Config:

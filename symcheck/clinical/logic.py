@@ -9,7 +9,10 @@ A criterion is written in YAML as one of:
   3 months is ``{age: {max: 0.25}}``);
 - ``{sex: female}``; ``{pregnant: true}``;
 - ``{finding: fever, min_hours: 120}`` / ``max_hours``, ``min_severity``, ``onset: sudden``:
-  the finding is present and its reported attributes satisfy the bounds.
+  the finding is present and its reported attributes satisfy the bounds;
+- ``{absent: cant_bear_weight}``: the patient said they do *not* have it ("I can walk on
+  it"). Meant for ``none``: ``{all: [hip_pain, {none: [{absent: cant_bear_weight}]}]}`` holds
+  for hip pain unless the patient said they can bear weight (not saying is not enough).
 
 Demographic criteria accept ``if_unknown: true`` to hold when the patient has not said
 (for rules where over-triage is the safe error). Unknown findings never satisfy a criterion:
@@ -36,6 +39,16 @@ class CriterionError(ValueError):
 @dataclass(frozen=True)
 class Present:
     finding: str
+
+
+@dataclass(frozen=True)
+class Absent(Present):
+    """The finding was reported absent (denied), not merely unknown.
+
+    A subclass of :class:`Present` only so that code matching every criterion kind treats it
+    as naming its finding (question choice asks about it); :func:`holds` and :func:`to_data`
+    handle it first.
+    """
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,9 @@ class FindingWith:
     onset: Onset | None = None
 
 
-Criterion = Present | All | Any_ | NoneOf | AtLeast | AgeRange | SexIs | PregnantIs | FindingWith
+Criterion = (
+    Present | Absent | All | Any_ | NoneOf | AtLeast | AgeRange | SexIs | PregnantIs | FindingWith
+)
 
 
 def parse(raw: Any, where: str = "criterion") -> Criterion:
@@ -109,6 +124,8 @@ def parse(raw: Any, where: str = "criterion") -> Criterion:
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= len(parts):
             raise CriterionError(f"{where}: at_least must be an integer from 1 to {len(parts)}")
         return AtLeast(count, parts)
+    if keys == {"absent"}:
+        return Absent(_finding_id(raw["absent"], f"{where}.absent"))
     if "age" in keys:
         _only(keys, {"age", "if_unknown"}, where)
         age = raw["age"]
@@ -166,6 +183,8 @@ def parse(raw: Any, where: str = "criterion") -> Criterion:
 def to_data(criterion: Criterion) -> Any:
     """The YAML form of a criterion (inverse of :func:`parse`)."""
     match criterion:
+        case Absent(finding):
+            return {"absent": finding}
         case Present(finding):
             return finding
         case All(parts):
@@ -200,6 +219,8 @@ def to_data(criterion: Criterion) -> Any:
 def holds(criterion: Criterion, facts: PatientFacts) -> bool:
     """Whether the criterion is satisfied by what the patient has reported."""
     match criterion:
+        case Absent(finding):
+            return facts.is_absent(finding)
         case Present(finding):
             return facts.is_present(finding)
         case All(parts):

@@ -1,6 +1,6 @@
 """Which finding to ask about next, and when to stop asking.
 
-A question is worth asking for three reasons, and its score adds them:
+A question is worth asking for two reasons, and its score adds them:
 
 - **information**: the expected reduction in entropy (bits) of the posterior over the
   conditions *and* the unexplained hypothesis, from a yes/no answer, computed exactly under the
@@ -10,13 +10,18 @@ A question is worth asking for three reasons, and its score adds them:
   right?"), so every chance of an answer below (and the gain) is weighed by the chance of a
   yes or a no at all, estimated from the answers to the finding's close variants (see
   :meth:`QuestionSelector.answerability`);
-- **danger**: a careful clinician asks about danger signs even when they are unlikely. For each
-  candidate we work out the disposition the patient would get if they answered *yes* (red-flag
-  rules that would fire, escalators of plausible conditions that would hold, risk modifiers,
-  and the condition posterior after that answer) and weigh the rise in urgency by the
-  probability of a yes: ``P(yes) x levels``, counted at :data:`DANGER_WEIGHT` bits per level;
-- **settling**: a *no* that would lower the disposition (ruling out the one condition that keeps
-  it urgent) is worth ``P(no) x levels`` at the smaller :data:`SETTLE_WEIGHT`.
+- **the advice**: what the answer is worth to the triage decision, under the same costs as
+  the decision itself (:mod:`symcheck.clinical.triage`). For each candidate we work out the
+  disposition the patient would get after a *yes* and after a *no* (red-flag rules that would
+  fire, escalators that would hold, risk modifiers, and the posterior after that answer, the
+  way :meth:`Triager.decide` would) and ``P(need >= d)`` after each. An answer is worth the
+  expected triage loss it saves: the loss of today's advice minus the loss of the advice after
+  the answer, both under the belief after the answer (a red-flag rule that would fire makes its
+  level certain, and the rise of the floor it sets counts too: a rule is certain whatever later
+  answers do to the conditions). A danger sign is worth asking when a yes would move the advice
+  up; a reassuring answer when a no (or a yes) would bring it down. Near a threshold, where
+  either advice costs about the same, an answer that tips it is worth little. Counted at
+  :data:`DECISION_WEIGHT` bits per unit of loss.
 
 Questions whose *yes* would fire a red-flag rule (they complete a rule in play) come first, in
 two tiers (:class:`Priority`):
@@ -32,8 +37,8 @@ two tiers (:class:`Priority`):
    toddler with a rash: does it fade under a glass?"). While budget is left, such a question
    also keeps the interview from stopping.
 
-Other danger signs compete through their weighted danger score, so a fever does not trigger
-a dozen sepsis questions in a row.
+Other danger signs compete through their score, so a fever does not trigger a dozen sepsis
+questions in a row.
 
 A red-flag rule (not yet fired) is *in play* when the patient's facts make it plausible:
 
@@ -56,9 +61,10 @@ present); a specific finding waits until its more general parent has been asked 
 pain?" before "crushing chest pain?").
 
 Stop when the cap is reached, when no candidate is left, or - provided no danger sign with a
-real chance of a *yes* (:data:`DANGER_MIN_PROBABILITY`, or a ``danger`` question within the
-budget) is still unasked - when the top condition reaches :data:`CONFIDENT` or no question is
-worth :data:`MIN_GAIN_BITS` (after weighing by answerability).
+real chance of a *yes* that would raise the advice (:data:`DANGER_MIN_PROBABILITY`, or a
+``danger`` question within the budget) is still unasked, and no answer would be worth
+:data:`MIN_GAIN_BITS` to the advice - when the top condition reaches :data:`CONFIDENT` or no
+question is worth :data:`MIN_GAIN_BITS` of information (after weighing by answerability).
 
 :class:`QuestionSelector` is built once per knowledge base; :meth:`QuestionSelector.choose` is
 pure and deterministic (ties go to the smallest finding id).
@@ -71,20 +77,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 
 from symcheck.clinical import logic
-from symcheck.clinical.dispositions import Disposition
+from symcheck.clinical.dispositions import from_urgency
 from symcheck.clinical.knowledge.base import KnowledgeBase
+from symcheck.clinical.knowledge.models import Condition, Escalator
 from symcheck.clinical.patient import Observation, PatientFacts
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import RuleSet
 from symcheck.clinical.scoring.base import Ranking
 from symcheck.clinical.scoring.naive_bayes import BoolArray, FloatArray, NaiveBayesModel
 from symcheck.clinical.triage import (
-    DEFAULT_DISPOSITION,
-    UNEXPLAINED_THRESHOLD,
+    UNEXPLAINED_NEED,
+    ModifierKind,
     Triager,
+    advised_urgency,
     condition_disposition,
+    modifier_raise,
     modifiers,
 )
 
@@ -94,16 +104,21 @@ PLAUSIBLE = 0.01
 CONFIDENT = 0.80
 #: A question worth less than this (in bits) is not worth the patient's time.
 MIN_GAIN_BITS = 0.03
-#: Exchange rate between information and danger: one urgency level at P(yes) = 1 is worth this
-#: many bits. At 1.0 a danger sign with a 10% chance of moving the disposition up two levels
-#: (0.2) outranks a routine question worth 0.15 bits.
-DANGER_WEIGHT = 1.0
-#: The same for a *no* that would lower the disposition (ruling out what keeps it urgent).
-#: Half the danger weight: over-triage costs clinics, under-triage costs patients.
-SETTLE_WEIGHT = 0.5
-#: An answer with at least this chance that would change the disposition keeps the interview
-#: going (the same 1-in-20 that makes an emergency condition count in triage).
+#: Exchange rate between information and the advice: one unit of triage loss saved (see
+#: :meth:`QuestionSelector._decision_value`; a certain one-level under-triage at the emergency
+#: boundary is a loss of 0.95) is worth this many bits. At 1.0 a danger sign with a 10% chance
+#: of firing an emergency rule for a patient advised a routine appointment (0.1 x (0.8 + 0.95)
+#: = 0.175) outranks a routine question worth 0.15 bits.
+DECISION_WEIGHT = 1.0
+#: A yes this likely (counting only actual answers) that would raise the advice keeps the
+#: interview going, however little it would change the expected loss: the danger questions a
+#: careful clinician asks before letting the patient go (the emergency threshold of triage).
 DANGER_MIN_PROBABILITY = 0.05
+#: The look-ahead re-evaluates escalators only for conditions with at least this posterior
+#: after an answer (for speed): each of the others moves ``P(need >= d)`` by less than 1e-4.
+#: The look-ahead only ranks questions; the advice itself always comes from
+#: :meth:`Triager.decide`.
+REACHABLE = 1e-4
 #: A red-flag question (its yes would fire a rule) this likely to get a yes is asked first.
 RULE_FIRST_PROBABILITY = 0.10
 #: A red-flag question less likely than that still goes first, within :data:`DANGER_BUDGET`,
@@ -140,7 +155,8 @@ class QuestionChoice:
         finding_id: the finding to ask about; ``None`` when stopping.
         stop: why the interview should stop; ``None`` when asking.
         gain: expected information gain of the question, bits.
-        danger: ``P(yes) x`` urgency levels the answer could add.
+        danger: what a yes that raises the advice is worth (``P(yes) x`` the triage loss it
+            saves, see the module docstring); 0 when a yes would not raise it.
         p_yes: predicted probability of a yes.
         priority: why the question was chosen; ``None`` when stopping.
     """
@@ -195,10 +211,17 @@ class QuestionSelector:
         self._default_urgency = np.array(
             [c.disposition.urgency for c in self._conditions], dtype=float
         )
-        self._default_threshold = np.array(
-            [self._triager.threshold(c.disposition) for c in self._conditions], dtype=float
+        self._thresholds = np.array(
+            [self._triager.thresholds[from_urgency(level)] for level in range(1, 5)]
         )
-        self._lowest_threshold = min(self._triager.thresholds.values())
+        # Per modifier: the conditions whose disposition does not already account for it.
+        self._not_encoded = {
+            kind: np.array(
+                [kind not in self._triager.encoded(cid) for cid in model.condition_ids],
+                dtype=bool,
+            )
+            for kind in ModifierKind
+        }
 
     def choose(
         self,
@@ -235,14 +258,11 @@ class QuestionSelector:
         answers = np.array([self.answerability(f, facts) for f in candidates])
         said_yes = p_yes * answers
         said_no = (1.0 - p_yes) * answers
-        # A plausible danger sign: a yes would fire a rule that raises the advice, and the
-        # chance of that yes is real and well above the base rate.
+        # A plausible danger sign: a yes would fire a rule that raises the floor (a certain
+        # level, even when the conditions already advise it), and the chance of that yes is
+        # real and well above the base rate.
         base_rate = np.array([self._base_rate[f] for f in candidates])
-        plausible = (
-            (after.floor_yes > now)
-            & (said_yes >= DANGER_PLAUSIBLE)
-            & (said_yes >= DANGER_LIFT * base_rate)
-        )
+        plausible = fires & (said_yes >= DANGER_PLAUSIBLE) & (said_yes >= DANGER_LIFT * base_rate)
         # Danger-only candidates stay only if a yes would fire a rule and is plausible.
         keep = np.array([f not in extra for f in candidates]) | plausible
         if not keep.any():
@@ -252,21 +272,17 @@ class QuestionSelector:
             candidates = [candidates[i] for i in idx]
             p_yes, gain, fires, plausible = p_yes[idx], gain[idx], fires[idx], plausible[idx]
             answers, said_yes, said_no = answers[idx], said_yes[idx], said_no[idx]
-            after = Outcomes(
-                if_yes=after.if_yes[idx],
-                if_no=after.if_no[idx],
-                floor_yes=after.floor_yes[idx],
-                floor_now=after.floor_now,
-            )
+            after = after.take(idx)
         # A don't-know answer carries no information: weigh what an answer could tell by the
         # chance of getting one.
         useful = gain * answers
-        # A rule that would fire is a certain floor (and a clinician alert), whereas a
-        # condition-based disposition may still change: count the rise of the floor too.
-        rise = np.maximum(after.if_yes - now, after.floor_yes - after.floor_now)
-        danger = said_yes * np.maximum(rise, 0)
-        settle = said_no * np.maximum(now - after.if_no, 0)
-        score = useful + DANGER_WEIGHT * danger + SETTLE_WEIGHT * settle
+        # What the answers are worth to the advice (see _decision_value); the part of a yes
+        # that would raise it is the danger.
+        value_yes, value_no = self._decision_value(now, after, said_yes, said_no)
+        advice = value_yes + value_no
+        score = useful + DECISION_WEIGHT * advice
+        raises = (after.if_yes > now) | fires
+        danger = np.where(raises, value_yes, 0.0)
         # Red-flag questions first: a yes that would fire a rule, with a real chance of a yes,
         # then (within the budget) with a plausible yes.
         rule_first = fires & (said_yes >= RULE_FIRST_PROBABILITY)
@@ -286,10 +302,12 @@ class QuestionSelector:
             float(p_yes[best]),
             priority,
         )
-        # Could an answer still change the advice, with a real chance of that answer?
-        pending = danger_first.any() or np.any(
-            (((after.if_yes != now) | (rise > 0)) & (said_yes >= DANGER_MIN_PROBABILITY))
-            | ((after.if_no != now) & (said_no >= DANGER_MIN_PROBABILITY))
+        # Keep asking while a danger sign with a real chance of a yes would raise the advice,
+        # or an answer would improve the advice by enough to be worth the patient's time.
+        pending = (
+            danger_first.any()
+            or bool(np.any(raises & (said_yes >= DANGER_MIN_PROBABILITY)))
+            or bool((DECISION_WEIGHT * advice).max() >= MIN_GAIN_BITS)
         )
         if not pending:
             top = max((s.probability for s in ranking.scores), default=0.0)
@@ -298,6 +316,40 @@ class QuestionSelector:
             if float(useful.max()) < MIN_GAIN_BITS:
                 return QuestionChoice(None, StopReason.NO_GAIN, choice.gain, choice.danger)
         return choice
+
+    def _decision_value(
+        self, now: int, after: Outcomes, said_yes: FloatArray, said_no: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """The expected value of each answer for the triage decision, per candidate.
+
+        The triage loss of advising level ``L`` under a belief ``P(need >= d)`` counts, at each
+        boundary ``d``, ``t_d (1 - P(need >= d))`` when advising at least ``d`` (over-triage)
+        and ``(1 - t_d) P(need >= d)`` when advising below it (under-triage): the costs of
+        :mod:`..triage` scaled so each boundary's two costs add up to 1, so the rule that
+        minimises it is the triage rule itself. An answer is worth the loss it saves: the
+        loss of today's advice minus that of the advice after the answer, both under the
+        belief after the answer, in which a red-flag rule that would fire makes its level
+        certain. Returned as ``(yes part, no part)``, each weighted by the chance of that
+        answer actually being given.
+        """
+        yes_belief = _with_floor(after.need_yes, after.floor_yes)
+        no_belief = _with_floor(after.need_no, np.full(after.if_no.shape, after.floor_now))
+        thresholds = self._thresholds
+        keep = np.full(after.if_yes.shape, float(now))
+        value_yes = _triage_loss(keep, yes_belief, thresholds) - _triage_loss(
+            after.if_yes, yes_belief, thresholds
+        )
+        value_no = _triage_loss(keep, no_belief, thresholds) - _triage_loss(
+            after.if_no, no_belief, thresholds
+        )
+        # A rule that fires makes its level certain whatever later answers do to the
+        # conditions (and alerts a clinician): value the rise of the floor as well.
+        floor_now = np.full(after.floor_yes.shape, after.floor_now)
+        value_floor = _triage_loss(floor_now, yes_belief, thresholds) - _triage_loss(
+            after.floor_yes, yes_belief, thresholds
+        )
+        value_yes = np.maximum(value_yes, value_floor)
+        return said_yes * np.maximum(value_yes, 0.0), said_no * np.maximum(value_no, 0.0)
 
     def candidates(
         self,
@@ -450,84 +502,145 @@ class QuestionSelector:
     ) -> Outcomes:
         model = self._model
         triager = self._triager
-        # Escalators only matter for conditions that can reach a threshold after an answer.
-        reachable = np.maximum(after_yes[:-1].max(axis=1), after_no[:-1].max(axis=1))
-        reachable = reachable >= self._lowest_threshold
-        urgency = self._default_urgency.copy()
-        threshold = self._default_threshold.copy()
-        for row in map(int, np.flatnonzero(reachable & self._has_escalators)):
-            disposition, _ = condition_disposition(self._conditions[row], facts)
-            urgency[row] = disposition.urgency
-            threshold[row] = triager.threshold(disposition)
         floor = max((rule.disposition.urgency for rule in fired), default=0)
-        raise_now = 1 if modifiers(facts, triager.modifier_findings) else 0
+        holding = [m.kind for m in modifiers(facts, triager.modifier_findings)]
         present = [model.finding_index[f] for f in facts.present_ids if f in model.finding_index]
         explains_now = self._explains[:, present].any(axis=1)
         columns = [model.finding_index[f] for f in candidates]
+        n = len(candidates)
         explains_yes = explains_now[:, None] | self._explains[:, columns]
-        if_yes = _condition_urgency(after_yes, urgency, threshold, explains_yes)
-        if_no = _condition_urgency(
-            after_no, urgency, threshold, np.repeat(explains_now[:, None], len(candidates), 1)
-        )
+        # Escalators matter for conditions that explain something (after an answer: the others
+        # do not take part in the triage) and hold some mass (see REACHABLE).
+        reachable = np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE
+        counts = explains_yes.any(axis=1) & reachable.any(axis=1)
+        urgency = self._default_urgency.copy()
+        for row in map(int, np.flatnonzero(self._has_escalators & counts)):
+            disposition, _ = condition_disposition(self._conditions[row], facts)
+            urgency[row] = disposition.urgency
+        explains_no = np.repeat(explains_now[:, None], n, 1)
+        # Per column: each condition's need after a yes, and the modifiers holding then.
+        need_yes = np.repeat(urgency[:, None], n, 1)
+        holding_yes: list[list[ModifierKind]] = [holding] * n
         fired_ids = {rule.id for rule in fired}
-        top = Disposition.EMERGENCY_AMBULANCE.urgency
-        low = self._lowest_threshold
-        floors = np.full(len(candidates), float(floor))
+        floors = np.full(n, float(floor))
         for k, fid in enumerate(candidates):
-            raise_yes = raise_now
-            floor_yes = floor
-            rules = self._rules_by_finding.get(fid, ())
-            escalated = self._escalated_by.get(fid, ())
-            if rules or escalated or fid in self._modifier_ids:
-                facts_yes = _with_present(facts, fid, model.ancestors[fid])
-                rows = [self._rows[c] for c in escalated if after_yes[self._rows[c], k] >= low]
-                if rows:
-                    row_urgency = urgency.copy()
-                    row_threshold = threshold.copy()
-                    for row in rows:
-                        disposition, _ = condition_disposition(self._conditions[row], facts_yes)
-                        row_urgency[row] = disposition.urgency
-                        row_threshold[row] = triager.threshold(disposition)
-                    column = after_yes[:, k : k + 1]
-                    explained = explains_yes[:, k : k + 1]
-                    if_yes[k] = _condition_urgency(column, row_urgency, row_threshold, explained)[0]
-                if fid in self._modifier_ids and modifiers(facts_yes, triager.modifier_findings):
-                    raise_yes = 1
-                for rule in rules:
-                    if rule.id not in fired_ids and logic.holds(rule.when, facts_yes):
-                        floor_yes = max(floor_yes, rule.disposition.urgency)
-            floors[k] = floor_yes
-            if_yes[k] = max(min(if_yes[k] + raise_yes, top), floor_yes)
-            if_no[k] = max(min(if_no[k] + raise_now, top), floor)
-        return Outcomes(if_yes=if_yes, if_no=if_no, floor_yes=floors, floor_now=float(floor))
+            implied = [a for a in model.ancestors[fid] if not facts.is_present(a)]
+            rules = tuple(
+                {
+                    rule.id: rule
+                    for f in (fid, *implied)
+                    for rule in self._rules_by_finding.get(f, ())
+                }.values()
+            )
+            escalated = self._escalated_by.get(fid, {})
+            if any(a in self._escalated_by for a in implied):  # a yes implies its ancestors
+                merged: dict[str, tuple[Escalator, ...]] = {}
+                for f in (fid, *implied):
+                    for cid, found in self._escalated_by.get(f, {}).items():
+                        merged[cid] = (*merged.get(cid, ()), *found)
+                escalated = {
+                    cid: tuple(sorted(dict.fromkeys(found), key=lambda e: -e.disposition.urgency))
+                    for cid, found in sorted(merged.items())
+                }
+            if not (rules or escalated or fid in self._modifier_ids):
+                continue
+            facts_yes = _with_present(facts, fid, model.ancestors[fid])
+            for cid, escalators in escalated.items():
+                row = self._rows[cid]
+                if not (explains_yes[row, k] and reachable[row, k]):
+                    continue
+                need_yes[row, k] = _need_after_yes(
+                    self._conditions[row], escalators, int(need_yes[row, k]), facts_yes
+                )
+            if fid in self._modifier_ids:
+                holding_yes[k] = [m.kind for m in modifiers(facts_yes, triager.modifier_findings)]
+            for rule in rules:
+                if rule.id not in fired_ids and logic.holds(rule.when, facts_yes):
+                    floors[k] = max(floors[k], rule.disposition.urgency)
+        if_yes, need_yes_p = self._advised(after_yes, explains_yes, need_yes, holding_yes)
+        if_no, need_no_p = self._advised(
+            after_no, explains_no, np.repeat(urgency[:, None], n, 1), [holding] * n
+        )
+        if_yes = np.maximum(if_yes, floors)
+        if_no = np.maximum(if_no, float(floor))
+        return Outcomes(
+            if_yes=if_yes,
+            if_no=if_no,
+            floor_yes=floors,
+            floor_now=float(floor),
+            need_yes=need_yes_p,
+            need_no=need_no_p,
+        )
+
+    def _advised(
+        self,
+        after: FloatArray,
+        explains: BoolArray,
+        need: FloatArray,
+        holding: Sequence[Sequence[ModifierKind]],
+    ) -> tuple[FloatArray, FloatArray]:
+        """Per column, the condition-based urgency as :meth:`Triager.decide` computes it, and
+        ``P(need >= d)`` (levels x columns, before modifiers).
+
+        ``after`` is a posterior per column (hypotheses x columns, unexplained last); ``need``
+        and ``explains`` are conditions x columns; ``holding`` the modifiers per column.
+        """
+        conditions, unexplained = after[:-1], after[-1]
+        u_need = float(UNEXPLAINED_NEED.urgency)
+        thresholds = self._triager.thresholds
+        level, probabilities = advised_urgency(
+            conditions, unexplained, explains, need, u_need, thresholds
+        )
+        if not any(holding):
+            return level, probabilities
+        open_rows = np.zeros(need.shape, dtype=bool)
+        for k, kinds in enumerate(holding):
+            for kind in kinds:
+                open_rows[:, k] |= self._not_encoded[kind]
+        holds = np.array([bool(kinds) for kinds in holding])
+        raises = modifier_raise(conditions, unexplained, explains, need, u_need, level, open_rows)
+        out: FloatArray = np.where(holds & raises, np.minimum(level + 1, 4.0), level)
+        return out, probabilities
 
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Per candidate: urgency after a yes / a no, and the red-flag floor after a yes."""
+    """Per candidate: urgency after a yes / a no, the red-flag floor after a yes, and
+    ``P(need >= d)`` after a yes / a no (levels x candidates, conditions only)."""
 
     if_yes: FloatArray
     if_no: FloatArray
     floor_yes: FloatArray
     floor_now: float
+    need_yes: FloatArray
+    need_no: FloatArray
+
+    def take(self, idx: npt.NDArray[np.intp]) -> Outcomes:
+        """The outcomes of the candidates at ``idx``."""
+        return Outcomes(
+            if_yes=self.if_yes[idx],
+            if_no=self.if_no[idx],
+            floor_yes=self.floor_yes[idx],
+            floor_now=self.floor_now,
+            need_yes=self.need_yes[:, idx],
+            need_no=self.need_no[:, idx],
+        )
 
 
-def _condition_urgency(
-    after: FloatArray, urgency: FloatArray, threshold: FloatArray, explains: BoolArray
-) -> FloatArray:
-    """Per column, the condition-based urgency as :meth:`Triager.decide` computes it.
+def _with_floor(need: FloatArray, floor: FloatArray) -> FloatArray:
+    """``P(need >= d)`` (levels x columns) with the levels up to ``floor`` made certain."""
+    levels = np.arange(1, 5, dtype=float)[:, None]
+    out: FloatArray = np.where(levels <= floor[None, :], 1.0, need)
+    return out
 
-    ``after`` is a posterior per column (hypotheses x candidates, unexplained last);
-    ``urgency`` and ``threshold`` are per condition; ``explains`` marks the conditions that
-    explain a reported finding (conditions x columns).
-    """
-    conditions = after[:-1]
-    counted = (conditions >= threshold[:, None]) & explains
-    levels: FloatArray = np.where(counted, urgency[:, None], -1.0).max(axis=0)
-    unexplained = after[-1] + np.where(explains, 0.0, conditions).sum(axis=0)
-    default = float(DEFAULT_DISPOSITION.urgency)
-    levels = np.where(unexplained >= UNEXPLAINED_THRESHOLD, np.maximum(levels, default), levels)
-    out: FloatArray = np.where(levels < 0, default, levels)
+
+def _triage_loss(level: FloatArray, need: FloatArray, thresholds: FloatArray) -> FloatArray:
+    """Expected loss of advising ``level`` (per column) under ``P(need >= d)`` (see
+    :meth:`QuestionSelector._decision_value`)."""
+    levels = np.arange(1, 5, dtype=float)[:, None]
+    t = thresholds[:, None]
+    advised = levels <= level[None, :]
+    out: FloatArray = np.where(advised, t * (1.0 - need), (1.0 - t) * need).sum(axis=0)
     return out
 
 
@@ -548,6 +661,8 @@ def _possible(criterion: logic.Criterion, facts: PatientFacts) -> bool:
     demographic could still hold; a finding could still be reported unless it was denied.
     """
     match criterion:
+        case logic.Absent(finding):  # before Present, its base class
+            return not facts.is_present(finding)
         case logic.Present(finding) | logic.FindingWith(finding=finding):
             return not facts.is_absent(finding)
         case logic.All(parts):
@@ -596,13 +711,37 @@ def _index_rules(rules: RuleSet) -> Mapping[str, tuple[RedFlagRule, ...]]:
     return {fid: tuple(found) for fid, found in index.items()}
 
 
-def _index_escalators(kb: KnowledgeBase) -> Mapping[str, tuple[str, ...]]:
-    index: dict[str, set[str]] = {}
+def _index_escalators(kb: KnowledgeBase) -> Mapping[str, Mapping[str, tuple[Escalator, ...]]]:
+    """Finding id -> {condition id: its escalators that mention the finding, most urgent
+    first}."""
+    index: dict[str, dict[str, list[Escalator]]] = {}
     for condition in kb.conditions.values():
         for escalator in condition.escalators:
-            for fid in logic.finding_ids(escalator.when):
-                index.setdefault(fid, set()).add(condition.id)
-    return {fid: tuple(sorted(ids)) for fid, ids in index.items()}
+            for fid in set(logic.finding_ids(escalator.when)):
+                index.setdefault(fid, {}).setdefault(condition.id, []).append(escalator)
+    return {
+        fid: {
+            cid: tuple(sorted(found, key=lambda e: -e.disposition.urgency))
+            for cid, found in sorted(by_condition.items())
+        }
+        for fid, by_condition in index.items()
+    }
+
+
+def _need_after_yes(
+    condition: Condition, escalators: Sequence[Escalator], need: int, facts_yes: PatientFacts
+) -> int:
+    """A condition's need after a yes to a finding its ``escalators`` mention, from its
+    ``need`` before: only those escalators can change it, unless one of them is at that very
+    level (it might stop holding, through a ``none`` criterion): then re-evaluate them all."""
+    if any(e.disposition.urgency == need for e in escalators):
+        return condition_disposition(condition, facts_yes)[0].urgency
+    for escalator in escalators:  # most urgent first
+        if escalator.disposition.urgency <= need:
+            break
+        if logic.holds(escalator.when, facts_yes):
+            return escalator.disposition.urgency
+    return need
 
 
 __all__ = [
@@ -611,11 +750,10 @@ __all__ = [
     "DANGER_LIFT",
     "DANGER_MIN_PROBABILITY",
     "DANGER_PLAUSIBLE",
-    "DANGER_WEIGHT",
+    "DECISION_WEIGHT",
     "MIN_GAIN_BITS",
     "PLAUSIBLE",
     "RULE_FIRST_PROBABILITY",
-    "SETTLE_WEIGHT",
     "Outcomes",
     "Priority",
     "QuestionChoice",

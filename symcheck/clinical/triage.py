@@ -1,53 +1,131 @@
 """Triage: one disposition from the red-flag floor, the likely conditions and risk modifiers.
 
-The disposition is the most urgent of:
+The disposition is the more urgent of:
 
 (a) the **floor** set by fired red-flag rules (nothing may advise below it);
-(b) the **condition-based** disposition: the most urgent default disposition, raised by its
-    escalators when they hold, among conditions with a non-trivial posterior (see
-    :data:`POSTERIOR_THRESHOLDS`) that *explain* something the patient reported (they list a
-    reported finding as more likely than its base rate). A condition that explains nothing
-    holds only prior mass, which the evidence cannot tell apart from "none of these": that
-    mass joins the *unexplained* hypothesis, which counts as a condition whose disposition is
-    ``consultation`` (when the knowledge base cannot explain the patient, a doctor should see
-    them). With nothing plausible at all the default is ``consultation``, never ``self_care``;
-(c) **modifiers** from ``TRIAGE_LEVELS.md`` (age under 3 months or over 75, pregnancy,
-    immunosuppression, anticoagulants) raise (b) by one level.
+(b) the **condition-based** disposition, a decision under uncertainty about what the patient
+    needs (below).
 
-The result carries every reason that contributed, so explanations and the clinician summary
+**The need.** Each hypothesis of the scorer says what the patient would need if it were true:
+a condition its default disposition, raised by its escalators that hold; the *unexplained*
+hypothesis ("none of these conditions") :data:`UNEXPLAINED_NEED`, a routine appointment (when
+the knowledge base cannot explain the patient, a doctor should see them, but nothing in that
+ignorance says it is urgent: urgency comes from evidence, i.e. the conditions that explain the
+findings, their escalators and the red-flag rules, which apply whatever the model thinks).
+
+Only conditions that **explain** something the patient reported (list a reported finding as
+more likely than its base rate) take part. A condition that explains nothing gives every
+reported finding its base rate, exactly as the unexplained hypothesis does: its posterior is
+prior mass that says "the complaint is not explained by a known condition" a second time
+(with 300 conditions, ~90% of the prior), so it would swamp the decision with a share that
+only measures the size of the knowledge base. Those conditions are dropped and the rest
+renormalised, so "not explained" keeps the weight of the unexplained hypothesis alone (its
+documented prior, updated by the evidence). Then, for each level ``d``::
+
+    P(need >= d) = (sum over explaining c of P(c) [need(c) >= d]
+                    + P(unexplained) [UNEXPLAINED_NEED >= d]) / (their total)
+
+**The decision.** Advising below the need (under-triage) and above it (over-triage) have
+different costs at each boundary between two adjacent levels. With ``C_u(d)`` the cost of
+advising below ``d`` a patient who needs ``d`` or more, and ``C_o(d)`` the cost of advising
+``d`` or more to one who needs less, advising at least ``d`` has the lower expected cost when
+``P(need >= d) >= C_o(d) / (C_o(d) + C_u(d))``. :data:`UNDER_TRIAGE_COST` gives the ratios
+``C_u / C_o`` (see there) and :data:`NEED_THRESHOLDS` the resulting thresholds, never
+higher for a more urgent level. The condition-based disposition is the most urgent level
+whose threshold is reached (``self_care`` when none is): when in doubt, the more urgent. With
+nothing explained the unexplained hypothesis holds all the mass: ``consultation``, never
+``self_care``.
+
+**Modifiers** from ``TRIAGE_LEVELS.md`` (age under 3 months or over 75, pregnancy,
+immunosuppression, anticoagulants) raise the condition-based disposition by one level (however
+many hold), unless the hypotheses behind it already **encode** them. A condition's default
+disposition is set for its typical patient; a modifier says this patient is more vulnerable
+than that. A condition encodes a modifier when its typical patient already has it: it
+requires pregnancy or has an ICD-10 pregnancy code (``O..``; a perinatal code ``P..`` for
+infants); most of its patients (:data:`TYPICAL_SHARE`, from its age prior over the scorer's
+population mix) are infants or older people (colic, dementia, heart failure); or one of its
+escalators refers to the modifier (pregnancy, an age bound within infancy or from old age, the
+immunosuppression or anticoagulant finding), so its authors decided how it changes the
+advice. The raise applies when the hypotheses that need at least the decided level (weighted
+by their probability; the unexplained hypothesis never encodes anything) mostly
+(:data:`RAISE_SHARE`) do not encode a modifier that holds: for a pregnant woman with
+hyperemesis the advice stays at hyperemesis's level, for a pregnant woman with a chest
+infection it goes up one.
+
+The result carries the reasons that contributed, so explanations and the clinician summary
 can say which rule, condition or modifier decided.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from symcheck.clinical import logic
-from symcheck.clinical.dispositions import Disposition, most_urgent
+from symcheck.clinical.dispositions import Disposition, from_urgency, most_urgent
 from symcheck.clinical.knowledge.base import KnowledgeBase
-from symcheck.clinical.knowledge.models import Condition, FindingKind
+from symcheck.clinical.knowledge.models import AGE_BAND_BOUNDS, AgeBand, Condition, FindingKind
 from symcheck.clinical.patient import PatientFacts
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.scoring.base import ConditionScore, Ranking
+from symcheck.clinical.scoring.naive_bayes import AGE_BAND_MIX
 
-#: Posterior at which a condition's disposition counts. Under-triage is the harmful error
-#: (``TRIAGE_LEVELS.md``), so a 1-in-20 chance of an emergency already counts, while
-#: routine and self-care conditions need 1 in 10 to shape the advice.
-POSTERIOR_THRESHOLDS: Mapping[Disposition, float] = {
-    Disposition.EMERGENCY_AMBULANCE: 0.05,
-    Disposition.EMERGENCY: 0.05,
-    Disposition.CONSULTATION_24: 0.10,
-    Disposition.CONSULTATION: 0.10,
-    Disposition.SELF_CARE: 0.10,
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+_A = TypeVar("_A", bound=np.ndarray)
+
+#: Cost of under-triage relative to over-triage (``C_u / C_o``) at the boundary *below* each
+#: level, i.e. of advising less than that level to a patient who needs it:
+#:
+#: - ``emergency_ambulance`` (vs going to the emergency department): a heart attack, stroke or
+#:   anaphylaxis travelling by car, collapsing on the way, arriving without pre-hospital care,
+#:   against an ambulance sent needlessly: 19 to 1;
+#: - ``emergency`` (vs a doctor within 24 h): appendicitis, ectopic pregnancy, sepsis left for
+#:   a day, against an emergency-department visit that was not needed: 19 to 1 (a 1-in-20
+#:   chance of an emergency is enough, as the red-flag rules and clinicians treat it);
+#: - ``consultation_24`` (vs a routine appointment): a kidney infection or spreading cellulitis
+#:   left for days (harm, usually recoverable), against a same-day slot used: 4 to 1;
+#: - ``consultation`` (vs self-care): someone who needed a doctor looking after themselves,
+#:   with safety-netting that tells them when to come (they will come back), against an
+#:   appointment not needed: 2 to 1.
+UNDER_TRIAGE_COST: Mapping[Disposition, float] = {
+    Disposition.EMERGENCY_AMBULANCE: 19.0,
+    Disposition.EMERGENCY: 19.0,
+    Disposition.CONSULTATION_24: 4.0,
+    Disposition.CONSULTATION: 2.0,
 }
-#: What we advise when the knowledge base cannot explain the patient, or knows nothing yet.
+#: ``P(need >= d)`` from which ``d`` is advised: ``C_o / (C_o + C_u) = 1 / (1 + ratio)``, i.e.
+#: 5% for the emergency levels, 20% for a doctor within 24 hours, 1 in 3 for a routine
+#: appointment: never higher for a more urgent level.
+NEED_THRESHOLDS: Mapping[Disposition, float] = {
+    d: 1.0 / (1.0 + ratio) for d, ratio in UNDER_TRIAGE_COST.items()
+}
+#: What the unexplained hypothesis ("none of these conditions") needs, before modifiers.
+UNEXPLAINED_NEED = Disposition.CONSULTATION
+#: What we advise when nothing is known yet (no hypothesis holds any mass).
 DEFAULT_DISPOSITION = Disposition.CONSULTATION
-UNEXPLAINED_THRESHOLD = POSTERIOR_THRESHOLDS[DEFAULT_DISPOSITION]
+#: A condition (or the unexplained hypothesis) is listed as a reason from this share of the
+#: renormalised mass; at most :data:`MAX_REASONS` conditions are.
+REASON_MIN = 0.01
+MAX_REASONS = 5
+#: A condition encodes an age modifier when at least this share of its patients is in the
+#: modifier's age band (a majority: the typical patient).
+TYPICAL_SHARE = 0.5
+#: Modifiers raise the advice when at least this share of the mass behind it does not encode
+#: them (a majority of what decided).
+RAISE_SHARE = 0.5
 
 INFANT_MAX_YEARS = 0.25  # "under 3 months"
 ELDERLY_MIN_YEARS = 75.0  # "over 75"
+#: Age bounds that make a condition or escalator specific to infancy or old age (the
+#: knowledge base's age bands): below the end of the infant band, from the older band.
+_INFANCY_END = AGE_BAND_BOUNDS[AgeBand.INFANT][1]
+_OLD_AGE_START = AGE_BAND_BOUNDS[AgeBand.OLDER][0]
 
 # Substrings that identify the modifier findings in a knowledge base whose ids we do not fix.
 _IMMUNO_KEYS = ("immunosupp", "immunocomp", "immune_suppress", "weak_immune")
@@ -57,11 +135,19 @@ _MODIFIER_KINDS = (FindingKind.RISK_FACTOR, FindingKind.HISTORY)
 
 class ReasonKind(StrEnum):
     RULE = "rule"  # a fired red-flag rule (the floor)
-    CONDITION = "condition"  # a plausible condition's default disposition
-    ESCALATOR = "escalator"  # a plausible condition made more urgent by its escalator
+    CONDITION = "condition"  # a condition behind the decision (its default disposition)
+    ESCALATOR = "escalator"  # the same, made more urgent by its escalator
     UNEXPLAINED = "unexplained"  # the knowledge base cannot explain the findings
-    DEFAULT = "default"  # nothing plausible: the safe default
+    DEFAULT = "default"  # nothing known: the safe default
     MODIFIER = "modifier"  # age, pregnancy, immunosuppression, anticoagulants
+
+
+class ModifierKind(StrEnum):
+    INFANT = "infant"
+    ELDERLY = "elderly"
+    PREGNANCY = "pregnancy"
+    IMMUNOSUPPRESSION = "immunosuppression"
+    ANTICOAGULANTS = "anticoagulants"
 
 
 @dataclass(frozen=True)
@@ -72,7 +158,7 @@ class TriageReason:
         kind: what produced it.
         ref: rule id, condition id, or modifier name (``infant``, ``elderly``, ``pregnancy``,
             or the finding id for immunosuppression / anticoagulants).
-        disposition: the disposition this reason asks for.
+        disposition: the disposition this reason asks for (a condition: what it needs).
         detail: clinician-facing text (rule title, escalator reason...).
     """
 
@@ -86,7 +172,8 @@ class TriageReason:
 class TriageDecision:
     """The disposition and every reason that contributed to it.
 
-    Modifier reasons carry the raised disposition they led to.
+    Modifier reasons (only when the modifiers raised the advice) carry the raised disposition.
+    ``need`` holds ``P(need >= d)`` for each level above self-care, modifiers included.
     """
 
     disposition: Disposition
@@ -95,6 +182,11 @@ class TriageDecision:
     reasons: tuple[TriageReason, ...]  # most urgent first
     unexplained: float = 0.0  # "none of these" plus conditions that explain nothing reported
     best_explained: float = 0.0  # posterior of the likeliest condition that explains something
+    need: Mapping[Disposition, float] = field(default_factory=dict)
+    # The same two, renormalised over what the decision weighs (explaining conditions plus the
+    # unexplained hypothesis): how sure the assessment is, on the decision's own terms.
+    best_share: float = 0.0
+    unexplained_share: float = 0.0
 
     @property
     def modifiers(self) -> tuple[TriageReason, ...]:
@@ -102,16 +194,18 @@ class TriageDecision:
 
     @property
     def deciding(self) -> tuple[TriageReason, ...]:
-        """The rules or conditions behind the final disposition (before any modifier raise)."""
+        """The rules or conditions behind the final disposition (before any modifier raise).
+
+        Conditions are those needing the decided level; when the level was reached only
+        through more urgent conditions (each too unlikely for their own level), those.
+        """
+        others = [r for r in self.reasons if r.kind is not ReasonKind.MODIFIER]
         for target in (self.disposition, self.condition_disposition):
-            found = tuple(
-                r
-                for r in self.reasons
-                if r.kind is not ReasonKind.MODIFIER and r.disposition is target
-            )
+            found = tuple(r for r in others if r.disposition is target)
             if found:
                 return found
-        return ()
+        target = self.condition_disposition
+        return tuple(r for r in others if r.disposition.urgency > target.urgency)
 
 
 def condition_disposition(
@@ -164,6 +258,7 @@ class Modifier:
 
     ref: str  # ``infant``, ``elderly``, ``pregnancy``, or the finding id
     detail: str
+    kind: ModifierKind
 
 
 def modifiers(facts: PatientFacts, findings: ModifierFindings) -> tuple[Modifier, ...]:
@@ -171,19 +266,165 @@ def modifiers(facts: PatientFacts, findings: ModifierFindings) -> tuple[Modifier
     out: list[Modifier] = []
     age = facts.age_years
     if age is not None and age < INFANT_MAX_YEARS:
-        out.append(Modifier("infant", "Baby under 3 months"))
+        out.append(Modifier("infant", "Baby under 3 months", ModifierKind.INFANT))
     if age is not None and age > ELDERLY_MIN_YEARS:
-        out.append(Modifier("elderly", "Over 75"))
+        out.append(Modifier("elderly", "Over 75", ModifierKind.ELDERLY))
     if facts.pregnant is True:
-        out.append(Modifier("pregnancy", "Pregnant"))
-    for ids, detail in (
-        (findings.immunosuppression, "Immunosuppressed"),
-        (findings.anticoagulants, "Takes anticoagulants"),
+        out.append(Modifier("pregnancy", "Pregnant", ModifierKind.PREGNANCY))
+    for ids, detail, kind in (
+        (findings.immunosuppression, "Immunosuppressed", ModifierKind.IMMUNOSUPPRESSION),
+        (findings.anticoagulants, "Takes anticoagulants", ModifierKind.ANTICOAGULANTS),
     ):
         present = [fid for fid in ids if facts.is_present(fid)]
         if present:
-            out.append(Modifier(present[0], detail))
+            out.append(Modifier(present[0], detail, kind))
     return tuple(out)
+
+
+def encoded_modifiers(condition: Condition, findings: ModifierFindings) -> frozenset[ModifierKind]:
+    """The modifiers a condition's disposition already accounts for (see the module docstring)."""
+    out: set[ModifierKind] = set()
+    requires = condition.requires
+    code = condition.icd10.upper()
+    if requires.pregnant is True or code.startswith("O"):
+        out.add(ModifierKind.PREGNANCY)
+    if _age_share(condition, AgeBand.INFANT) >= TYPICAL_SHARE or code.startswith("P"):
+        out.add(ModifierKind.INFANT)
+    if _age_share(condition, AgeBand.OLDER) >= TYPICAL_SHARE:
+        out.add(ModifierKind.ELDERLY)
+    immuno, anticoag = frozenset(findings.immunosuppression), frozenset(findings.anticoagulants)
+    for escalator in condition.escalators:
+        for node in _walk(escalator.when):
+            match node:
+                case logic.PregnantIs():
+                    out.add(ModifierKind.PREGNANCY)
+                case logic.AgeRange(min_years=low, max_years=high):
+                    if high is not None and high <= _INFANCY_END:
+                        out.add(ModifierKind.INFANT)
+                    if low is not None and low >= _OLD_AGE_START:
+                        out.add(ModifierKind.ELDERLY)
+                case logic.Present(finding=fid) | logic.FindingWith(finding=fid):
+                    if fid in immuno:
+                        out.add(ModifierKind.IMMUNOSUPPRESSION)
+                    if fid in anticoag:
+                        out.add(ModifierKind.ANTICOAGULANTS)
+    return frozenset(out)
+
+
+def _age_share(condition: Condition, band: AgeBand) -> float:
+    """The share of the condition's patients in an age band (its age prior and ``requires``
+    over the population mix the scorer assumes when the age is unknown)."""
+    low, high = condition.requires.min_age, condition.requires.max_age
+    weights = {}
+    for b, mix in AGE_BAND_MIX.items():
+        start, end = AGE_BAND_BOUNDS[b]
+        possible = (low is None or low < end) and (high is None or high > start)
+        weights[b] = mix * condition.age_prior.get(b, 1.0) if possible else 0.0
+    total = sum(weights.values())
+    return weights[band] / total if total > 0 else 0.0
+
+
+def _walk(criterion: logic.Criterion) -> Iterator[logic.Criterion]:
+    yield criterion
+    match criterion:
+        case logic.All(parts) | logic.Any_(parts) | logic.NoneOf(parts) | logic.AtLeast(_, parts):
+            for part in parts:
+                yield from _walk(part)
+
+
+def advised_urgency(
+    conditions: FloatArray,
+    unexplained: FloatArray | float,
+    explains: BoolArray,
+    need: FloatArray,
+    unexplained_need: FloatArray | float,
+    thresholds: Mapping[Disposition, float] = NEED_THRESHOLDS,
+) -> tuple[FloatArray, FloatArray]:
+    """The condition-based urgency (before modifiers) and ``P(need >= d)``, per column.
+
+    Vectorised so that the question selector can evaluate many possible answers at once.
+
+    Args:
+        conditions: posterior of each condition, conditions x columns (or a vector: one
+            column).
+        unexplained: posterior of the unexplained hypothesis, per column (or a scalar).
+        explains: whether each condition explains a reported finding, broadcastable to
+            ``conditions``; the others take no part (see the module docstring).
+        need: each condition's need (urgency 0-4), broadcastable to ``conditions``.
+        unexplained_need: the unexplained hypothesis's need (urgency), per column or scalar.
+        thresholds: ``P(need >= d)`` from which ``d`` is advised.
+
+    Returns ``(urgency, probabilities)``: the urgency per column, and ``P(need >= d)`` with
+    shape ``(4, columns)``, rows for consultation .. emergency_ambulance. With no mass at
+    all the urgency is :data:`DEFAULT_DISPOSITION`'s.
+    """
+    weights, u, need_arr, u_need = _hypotheses(
+        conditions, unexplained, explains, need, unexplained_need
+    )
+    total = weights.sum(axis=0) + u
+    safe = np.where(total > 0, total, 1.0)
+    urgency: FloatArray = np.zeros(total.shape)
+    probabilities: FloatArray = np.zeros((4, *total.shape))
+    for level in range(1, 5):
+        mass = (weights * (need_arr >= level)).sum(axis=0) + np.where(u_need >= level, u, 0.0)
+        probabilities[level - 1] = np.where(total > 0, mass / safe, float(level == 1))
+        threshold = thresholds[from_urgency(level)]
+        urgency = np.where(probabilities[level - 1] >= threshold, float(level), urgency)
+    urgency = np.where(total > 0, urgency, float(DEFAULT_DISPOSITION.urgency))
+    return urgency, probabilities
+
+
+def modifier_raise(
+    conditions: FloatArray,
+    unexplained: FloatArray | float,
+    explains: BoolArray,
+    need: FloatArray,
+    unexplained_need: FloatArray | float,
+    level: FloatArray,
+    not_encoded: BoolArray,
+) -> BoolArray:
+    """Per column, whether the modifiers that hold raise the advice by one level.
+
+    Arguments as for :func:`advised_urgency`, plus the condition-based ``level`` per column
+    and ``not_encoded`` (broadcastable to ``conditions``): the condition does not encode some
+    modifier that holds. The hypotheses behind the level are those needing at least it; the
+    modifiers raise it when :data:`RAISE_SHARE` of their mass does not encode them (the
+    unexplained hypothesis encodes nothing). With no mass at all (nothing known) they raise
+    the default.
+    """
+    weights, u, need_arr, u_need = _hypotheses(
+        conditions, unexplained, explains, need, unexplained_need
+    )
+    behind = need_arr >= level
+    not_encoded = _column(np.asarray(not_encoded, dtype=bool))
+    u_behind = np.where(u_need >= level, u, 0.0)
+    mass = (weights * behind).sum(axis=0) + u_behind
+    open_mass = (weights * (behind & not_encoded)).sum(axis=0) + u_behind
+    result: BoolArray = (mass <= 0) | (open_mass >= RAISE_SHARE * mass)
+    return result
+
+
+def _hypotheses(
+    conditions: FloatArray,
+    unexplained: FloatArray | float,
+    explains: BoolArray,
+    need: FloatArray,
+    unexplained_need: FloatArray | float,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Condition weights (zero where they explain nothing), the unexplained mass, and the
+    needs, as conditions x columns / columns arrays."""
+    p = _column(np.asarray(conditions, dtype=float))
+    weights: FloatArray = np.where(_column(np.asarray(explains)), p, 0.0)
+    columns = weights.shape[1:]
+    u: FloatArray = np.broadcast_to(np.asarray(unexplained, dtype=float), columns)
+    need_arr = _column(np.asarray(need, dtype=float))
+    u_need: FloatArray = np.broadcast_to(np.asarray(unexplained_need, dtype=float), columns)
+    return weights, u, need_arr, u_need
+
+
+def _column(array: _A) -> _A:
+    """A per-condition vector as a one-column matrix (matrices unchanged)."""
+    return array[:, None] if array.ndim == 1 else array  # type: ignore[return-value]
 
 
 class Triager:
@@ -192,7 +433,7 @@ class Triager:
     def __init__(
         self,
         kb: KnowledgeBase,
-        thresholds: Mapping[Disposition, float] = POSTERIOR_THRESHOLDS,
+        thresholds: Mapping[Disposition, float] = NEED_THRESHOLDS,
     ) -> None:
         self.kb = kb
         self.thresholds = dict(thresholds)
@@ -200,6 +441,9 @@ class Triager:
         self._explaining = {
             cid: frozenset(fid for fid, p in c.findings.items() if p > kb.findings[fid].base_rate)
             for cid, c in kb.conditions.items()
+        }
+        self._encoded = {
+            cid: encoded_modifiers(c, self.modifier_findings) for cid, c in kb.conditions.items()
         }
 
     def explains(self, condition_id: str, facts: PatientFacts) -> bool:
@@ -214,9 +458,14 @@ class Triager:
     def _explains(self, condition_id: str, present: frozenset[str]) -> bool:
         return not self._explaining.get(condition_id, frozenset()).isdisjoint(present)
 
-    def threshold(self, disposition: Disposition) -> float:
-        """Posterior from which a condition with this disposition counts."""
-        return self.thresholds[disposition]
+    def encoded(self, condition_id: str) -> frozenset[ModifierKind]:
+        """The modifiers the condition's disposition already accounts for."""
+        return self._encoded.get(condition_id, frozenset())
+
+    def not_encoded(self, condition_id: str, holding: Iterable[ModifierKind]) -> bool:
+        """Whether some modifier that holds is not already encoded by the condition."""
+        encoded = self.encoded(condition_id)
+        return any(kind not in encoded for kind in holding)
 
     def decide(
         self,
@@ -229,44 +478,45 @@ class Triager:
             TriageReason(ReasonKind.RULE, rule.id, rule.disposition, rule.title) for rule in fired
         ]
         floor = most_urgent(*(r.disposition for r in rules))
-        condition_part: list[TriageReason] = []
-        unexplained = ranking.unexplained
-        best = 0.0
         present = frozenset(facts.present_ids)
-        lowest = min(self.thresholds.values())
+        mods = modifiers(facts, self.modifier_findings)
+        holding = [m.kind for m in mods]
+        scored: list[tuple[ConditionScore, TriageReason, int]] = []
+        not_explained = ranking.unexplained
         for score in ranking.scores:
             condition = self.kb.conditions.get(score.condition_id)
             if condition is None or not self._explains(condition.id, present):
-                unexplained += score.probability
-                continue
-            best = max(best, score.probability)
-            if score.probability < lowest:
+                not_explained += score.probability
                 continue
             disposition, reason = condition_disposition(condition, facts)
-            if score.probability >= self.thresholds[disposition]:
-                condition_part.append(reason)
-        if unexplained >= UNEXPLAINED_THRESHOLD:
-            condition_part.append(
-                TriageReason(
-                    ReasonKind.UNEXPLAINED,
-                    "unexplained",
-                    DEFAULT_DISPOSITION,
-                    f"{unexplained:.0%} not explained by any known condition",
-                )
+            scored.append((score, reason, disposition.urgency))
+        p = np.array([s.probability for s, _, _ in scored], dtype=float)
+        need = np.array([n for _, _, n in scored], dtype=float)
+        u = np.array([ranking.unexplained])
+        explains = np.ones((len(scored), 1), dtype=bool)
+        u_need = UNEXPLAINED_NEED.urgency
+        base_level, probabilities = advised_urgency(p, u, explains, need, u_need, self.thresholds)
+        base = from_urgency(int(base_level[0]))
+        level = base
+        if mods:
+            open_rows = np.array(
+                [self.not_encoded(s.condition_id, holding) for s, _, _ in scored], dtype=bool
             )
-        if not condition_part:
-            condition_part.append(
-                TriageReason(
-                    ReasonKind.DEFAULT, "default", DEFAULT_DISPOSITION, "No likely condition yet"
-                )
-            )
-        base = max((r.disposition for r in condition_part), key=lambda d: d.urgency)
-        mods = modifiers(facts, self.modifier_findings)
-        raised = base.raised() if mods else base
-        modifier_reasons = [
-            TriageReason(ReasonKind.MODIFIER, m.ref, raised, m.detail) for m in mods
-        ]
-        final = raised if floor is None or raised.urgency >= floor.urgency else floor
+            raises = modifier_raise(p, u, explains, need, u_need, base_level, open_rows[:, None])
+            if raises[0]:
+                level = base.raised()
+        total = float(p.sum() + ranking.unexplained)
+        condition_part = self._reasons(base, scored, ranking.unexplained, total)
+        final = level if floor is None or level.urgency >= floor.urgency else floor
+        # Modifiers are reasons only when they made the advice more urgent.
+        raised_final = level.urgency > base.urgency and (
+            floor is None or level.urgency > floor.urgency
+        )
+        modifier_reasons = (
+            [TriageReason(ReasonKind.MODIFIER, m.ref, level, m.detail) for m in mods]
+            if raised_final
+            else []
+        )
         ordered = sorted(
             [*rules, *condition_part, *modifier_reasons],
             key=lambda r: (-r.disposition.urgency, r.kind.value, r.ref),
@@ -276,6 +526,51 @@ class Triager:
             floor=floor,
             condition_disposition=base,
             reasons=tuple(ordered),
-            unexplained=min(unexplained, 1.0),
-            best_explained=best,
+            unexplained=min(not_explained, 1.0),
+            best_explained=max((s.probability for s, _, _ in scored), default=0.0),
+            need={from_urgency(k + 1): float(probabilities[k, 0]) for k in range(4)},
+            best_share=float(p.max()) / total if total > 0 and len(p) else 0.0,
+            unexplained_share=ranking.unexplained / total if total > 0 else 1.0,
         )
+
+    def _reasons(
+        self,
+        level: Disposition,
+        scored: Sequence[tuple[ConditionScore, TriageReason, int]],
+        unexplained: float,
+        total: float,
+    ) -> list[TriageReason]:
+        """The hypotheses behind the condition-based level (before modifiers).
+
+        Conditions needing exactly that level (at least :data:`REASON_MIN` of the mass, at
+        most :data:`MAX_REASONS`, likeliest first) and the unexplained hypothesis when its need
+        is that level and it has the mass; failing those, the likeliest condition needing at
+        least the level.
+        """
+        if total <= 0:
+            return [
+                TriageReason(
+                    ReasonKind.DEFAULT, "default", DEFAULT_DISPOSITION, "No likely condition yet"
+                )
+            ]
+        by_mass = sorted(scored, key=lambda item: (-item[0].probability, item[0].condition_id))
+        exact = [
+            reason
+            for score, reason, need in by_mass
+            if need == level.urgency and score.probability / total >= REASON_MIN
+        ][:MAX_REASONS]
+        out = list(exact)
+        share = unexplained / total
+        if UNEXPLAINED_NEED is level and share >= REASON_MIN:
+            out.append(
+                TriageReason(
+                    ReasonKind.UNEXPLAINED,
+                    "unexplained",
+                    UNEXPLAINED_NEED,
+                    f"{share:.0%} not explained by any known condition",
+                )
+            )
+        if not out:  # reached through many small ones: the likeliest of them
+            behind = [reason for _, reason, need in by_mass if need >= level.urgency]
+            out.extend(behind[:1])
+        return out

@@ -5,12 +5,15 @@ engine, cipher, Rasa client, red-flag rules): nothing happens at import or at
 ``create_app`` time that touches the network, the disk's data or the database.
 
 Tests inject a fake Rasa with ``rasa_transport=httpx.MockTransport(...)``, a fake Twilio
-with ``twilio_transport``, a preloaded ``safety`` runtime and cheap password hashing.
+with ``twilio_transport``, a fake Telegram Bot API with ``telegram_transport``, a preloaded
+``safety`` runtime and cheap password hashing.
 
 Channels: the web chat always; SMS when ``SYMCHECK_TWILIO_*`` are all set (its webhook route
-is not even mounted otherwise). The lifespan also starts the inbound worker (processes
-push-channel messages after their acknowledgement, and recovers messages a crash left
-unprocessed) and the outbox worker (sends push-channel replies).
+is not even mounted otherwise); Telegram when ``SYMCHECK_TELEGRAM_BOT_TOKEN`` is set (its
+webhook route only in webhook mode; in polling mode the lifespan runs the poller). The
+lifespan also starts the inbound worker (processes push-channel messages after their
+acknowledgement, and recovers messages a crash left unprocessed) and the outbox worker
+(sends push-channel replies).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from connectors.base import Channel, ChannelRegistry
+from connectors.telegram import TelegramChannel, TelegramConfig
 from connectors.twilio_sms import TwilioConfig, TwilioSmsChannel
 from connectors.web import WebChannel
 from symcheck.clinical_runtime import SafetyRuntime, load_safety_runtime
@@ -52,6 +56,7 @@ from symcheck.gateway.routes import (
     dashboard_auth,
     dashboard_pages,
     health,
+    telegram,
     twilio_sms,
     web_messages,
     widget,
@@ -69,7 +74,8 @@ from symcheck.gateway.services.inbound import InboundWorker
 from symcheck.gateway.services.outbox import OutboxWorker
 from symcheck.gateway.services.pipeline import MessagePipeline
 from symcheck.gateway.services.replies import Delivery
-from symcheck.settings import Settings
+from symcheck.gateway.services.telegram import TelegramIntake, TelegramPoller
+from symcheck.settings import Settings, TelegramMode
 from symcheck.storage.db import build_engine, session_factory
 from symcheck.storage.repositories import Store
 
@@ -88,11 +94,16 @@ def create_app(
     channels: list[Channel] | None = None,
     options: GatewayOptions | None = None,
     twilio_transport: httpx.AsyncBaseTransport | None = None,
+    telegram_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """Build the gateway app (see the module docstring for the injectable parts)."""
     opts = options or GatewayOptions()
     templates = Jinja2Templates(directory=HERE / "templates")
     sms_enabled = settings.sms_enabled or any(c.name == "sms" for c in channels or ())
+    telegram_enabled = settings.telegram_enabled or any(
+        c.name == "telegram" for c in channels or ()
+    )
+    telegram_polling = settings.telegram_mode is TelegramMode.POLLING
 
     def build_channels() -> list[Channel]:
         if channels is not None:
@@ -100,6 +111,8 @@ def create_app(
         built: list[Channel] = [WebChannel()]
         if settings.sms_enabled:
             built.append(TwilioSmsChannel(twilio_config(settings), transport=twilio_transport))
+        if settings.telegram_enabled:
+            built.append(TelegramChannel(telegram_config(settings), transport=telegram_transport))
         return built
 
     @asynccontextmanager
@@ -169,9 +182,21 @@ def create_app(
             inbound=inbound,
             outbox=outbox,
         )
+        intake: TelegramIntake | None = None
+        poller: TelegramPoller | None = None
+        if "telegram" in registry:
+            channel = registry.get("telegram")
+            assert isinstance(channel, TelegramChannel)
+            intake = TelegramIntake(channel, pipeline, inbound, copy)
+            if telegram_polling:
+                poller = TelegramPoller(intake, opts)
+        app.state.telegram = intake
+        app.state.telegram_poller = poller
         if opts.run_workers:
             inbound.start()
             outbox.start()
+            if poller is not None:
+                poller.start()
         log.info(
             "gateway ready (rules=%d, channels=%s)", len(runtime.rules), ",".join(registry.names())
         )
@@ -179,6 +204,10 @@ def create_app(
             yield
         finally:
             notifier.close()
+            if poller is not None:
+                await poller.stop()
+            if intake is not None:
+                await intake.aclose()
             await inbound.stop()
             await outbox.stop()
             await registry.aclose()
@@ -213,6 +242,8 @@ def create_app(
         app.include_router(module.router)
     if sms_enabled:
         app.include_router(twilio_sms.router)
+    if telegram_enabled and not telegram_polling:
+        app.include_router(telegram.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     patient_copy = PatientCopy(settings.emergency_number, settings.clinic_name)
@@ -245,4 +276,20 @@ def twilio_config(settings: Settings) -> TwilioConfig:
         sender=settings.require("twilio_from"),
         api_url=settings.twilio_api_url,
         max_media_bytes=settings.sms_max_media_bytes,
+    )
+
+
+def telegram_config(settings: Settings) -> TelegramConfig:
+    """The Telegram channel's configuration from ``SYMCHECK_TELEGRAM_*`` (token set)."""
+    secret = settings.telegram_webhook_secret
+    return TelegramConfig(
+        bot_token=settings.require("telegram_bot_token"),
+        # Polling mode accepts no webhook, whatever is configured.
+        webhook_secret=(
+            secret.get_secret_value()
+            if secret is not None and settings.telegram_mode is TelegramMode.WEBHOOK
+            else None
+        ),
+        api_url=settings.telegram_api_url,
+        max_media_bytes=settings.telegram_max_media_bytes,
     )

@@ -118,6 +118,41 @@ class PatientCopy:
             f"{self.emergency_number} now."
         )
 
+    # -- Telegram -------------------------------------------------------------------------
+
+    @property
+    def telegram_help(self) -> str:
+        return (
+            f"{self.clinic_name} symptom checker: describe how you feel in your own words and "
+            "I will suggest what to do; a clinician may reply here. Send /restart to start a "
+            "new check, DELETE to erase your data. Not for emergencies: if this is an "
+            f"emergency, call {self.emergency_number} now."
+        )
+
+    def help(self, channel: str) -> str:
+        """The answer to the channel's help command (SMS HELP, Telegram /help)."""
+        return self.telegram_help if channel == "telegram" else self.sms_help
+
+    def unsupported(self, kind: str) -> str:
+        """The answer to something the bot cannot read (``edit``, ``voice``, ``sticker``...)."""
+        if kind == "edit":
+            return (
+                "I can't see changes to messages you have already sent. Please send the "
+                f"correction as a new message. {self.safe_advice}"
+            )
+        return (
+            "Sorry, I can only read text messages and photos. Please describe in words how "
+            f"you feel. {self.safe_advice}"
+        )
+
+    @property
+    def stale_button(self) -> str:
+        """A short notice (Telegram shows at most 200 characters) for an old button."""
+        return (
+            "This button is no longer active: use the latest message or type your answer. "
+            f"{self.safe_advice}"
+        )
+
     @property
     def opted_in(self) -> str:
         return (

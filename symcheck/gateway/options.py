@@ -38,6 +38,12 @@ class GatewayOptions:
     outbox_backoff_base_seconds: float = 1.0
     outbox_backoff_cap_seconds: float = 600.0
 
+    # Telegram polling (SYMCHECK_TELEGRAM_MODE=polling): getUpdates long-poll timeout, the
+    # pause after a failed call, and the attempts at storing one update before skipping it.
+    telegram_poll_timeout_seconds: int = 25
+    telegram_poll_retry_seconds: float = 2.0
+    telegram_poll_max_attempts: int = 3
+
     #: How long "YES DELETE" confirms a "DELETE".
     erase_confirm_window: timedelta = timedelta(minutes=15)
     #: Attempts at the erasure confirmation (sent from memory: the data is already gone).

@@ -24,7 +24,7 @@ REASON_LABELS = {
 
 DELIVERY_LABELS = {
     "undelivered": "Not delivered: the message could not be sent to the patient",
-    "not_sent": "Not sent: the patient has opted out of messages (STOP)",
+    "not_sent": "Not sent: the patient has opted out (SMS STOP, or blocked the Telegram bot)",
     "pending": "Sending...",
 }
 ATTACHMENT_LABELS = {

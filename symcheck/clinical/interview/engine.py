@@ -184,6 +184,11 @@ class InterviewEngine:
         if state.result is not None:
             disposition = state.result.disposition
             conditions = state.result.conditions
+            if state.handoff_reason is HandoffReason.RED_FLAG:
+                # Interrupted (often on the first message): rank the conditions again on what
+                # is known now, e.g. the age and sex or symptoms given while waiting. The
+                # disposition stays what the patient was told (the rules).
+                conditions = self._top(self.estimate(state).ranking, facts)
         elif estimate is not None:
             disposition = estimate.decision.disposition
             conditions = self._top(estimate.ranking, facts)
@@ -455,6 +460,7 @@ class InterviewEngine:
 
     def _on_handoff(self, d: _Draft, turn: Turn, ex: Extraction) -> bool:
         self._record(d, ex.observations)
+        self._take_demographics(d, turn, ex, overwrite=False)  # for the clinician summary
         if turn.act in (Act.GOODBYE, Act.THANK):
             d.say(self.copy.goodbye())
         else:
@@ -535,8 +541,8 @@ class InterviewEngine:
         ranking, decision = estimate.ranking, estimate.decision
         disposition = decision.disposition
         top = self._top(ranking, d.state.facts)
-        best = decision.best_explained
-        low = best < LOW_CONFIDENCE or decision.unexplained >= best
+        best = decision.best_share
+        low = best < LOW_CONFIDENCE or decision.unexplained_share >= best
         record = ResultRecord(
             disposition=disposition,
             conditions=top,
@@ -613,6 +619,9 @@ class InterviewEngine:
         emergencies = [rule for rule in new if rule.disposition.is_emergency]
         if not emergencies:
             return False
+        # The rules decide an interrupt: their levels are the clinically agreed response to the
+        # pattern, and the conditions, scored on a first message (often before the age and sex
+        # are known), are too thin to overrule them. The conditions are kept for the clinician.
         all_fired = self._fired(d.state)
         floor = max((rule.disposition for rule in all_fired), key=lambda x: x.urgency)
         estimate = self.estimate(d.state)

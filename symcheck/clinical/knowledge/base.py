@@ -72,6 +72,15 @@ class KnowledgeBase:
                 out[phrase] = finding.id
         return out
 
+    @cached_property
+    def denial_phrases(self) -> dict[str, str]:
+        """Every lay phrase that reports a finding absent ("can walk on it") -> finding id."""
+        out: dict[str, str] = {}
+        for finding in self.findings.values():
+            for phrase in finding.denials:
+                out[phrase] = finding.id
+        return out
+
 
 def _check(kb: KnowledgeBase) -> Iterator[str]:
     for key, finding in kb.findings.items():
@@ -90,9 +99,19 @@ def _check(kb: KnowledgeBase) -> Iterator[str]:
             other = seen.setdefault(phrase, finding.id)
             if other != finding.id:
                 yield f"phrase {phrase!r} is used by both {other!r} and {finding.id!r}"
+    denied: dict[str, str] = {}
+    for finding in kb.findings.values():
+        for phrase in finding.denials:
+            if phrase in seen:
+                yield f"denial {phrase!r} of {finding.id!r} is also a phrase of {seen[phrase]!r}"
+            other = denied.setdefault(phrase, finding.id)
+            if other != finding.id:
+                yield f"denial {phrase!r} is used by both {other!r} and {finding.id!r}"
     for phrase in kb.info.ignored_phrases:
         if phrase in seen:
             yield f"ignored phrase {phrase!r} is also a phrase of {seen[phrase]!r}"
+        if phrase in denied:
+            yield f"ignored phrase {phrase!r} is also a denial of {denied[phrase]!r}"
     for key, condition in kb.conditions.items():
         if key != condition.id:
             yield f"condition key {key!r} does not match its id {condition.id!r}"

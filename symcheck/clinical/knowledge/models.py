@@ -75,11 +75,18 @@ class Finding(_Strict):
             lists alternatives, expanded on load (see
             :mod:`symcheck.clinical.knowledge.phrases`).
         misspellings: common misspellings of those phrases ("diarhea").
+        denials: lay phrases that say the finding is *absent* without a negation word ("can
+            walk on it" for being unable to bear weight, "keeping fluids down" for persistent
+            vomiting): the extractor reports the finding absent, and present when the denial
+            itself is negated ("not feeding well").
         base_rate: probability a patient with some *other* condition reports it: the
             naive-Bayes leak term (0 < p < 1).
         parent: a more general finding this one implies ("crushing chest pain" implies
             "chest pain"): present child => present parent; absent parent => absent child.
         ask_if: only ask when this criterion holds for the patient.
+        reports_inner: the findings named inside this finding's phrases are reported too
+            (a context finding such as "we all have headaches": others at home are unwell, and
+            the patient has a headache). Normally a phrase inside a longer one is dropped.
     """
 
     id: str = Field(pattern=_ID)
@@ -89,10 +96,12 @@ class Finding(_Strict):
     system: str = Field(pattern=_ID)
     synonyms: tuple[str, ...] = Field(min_length=1)
     misspellings: tuple[str, ...] = ()
+    denials: tuple[str, ...] = ()
     base_rate: float = Field(gt=0, lt=1)
     parent: str | None = Field(default=None, pattern=_ID)
     attributes: tuple[AttributeKind, ...] = ()
     ask_if: CriterionField | None = None
+    reports_inner: bool = False
     rationale: str | None = None
     source: str | None = None
 
@@ -103,7 +112,7 @@ class Finding(_Strict):
             raise ValueError("a question must end with '?'")
         return value
 
-    @field_validator("synonyms", "misspellings")
+    @field_validator("synonyms", "misspellings", "denials")
     @classmethod
     def _lowercase_phrases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _clean_phrases(value)

@@ -135,6 +135,13 @@ _OTHER_PREGNANT = re.compile(
     r"|\bpregnant before\b|\blast (?:time i was )?pregnant\b"
 )
 _MAX_AGE = 120.0
+# The writer speaks of her own body after a birth: a baby's age in the message is not hers.
+_WRITER_IS_NEW_MOTHER = re.compile(
+    r"\b(?:i gave birth|i have given birth|ive given birth|since i (?:had|gave birth)|"
+    r"since giving birth|since having (?:him|her|the baby|my baby|them)|after giving birth|"
+    r"my (?:left |right )?(?:breast|breasts|boob|boobs|nipple|nipples|stitches|c section|"
+    r"caesarean|cesarean|section scar|milk supply|perineum|tear))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,10 @@ def read_demographics(norm: str) -> tuple[Demographics, tuple[tuple[int, int], .
     spans: list[tuple[int, int]] = []
     gestation = _gestation(norm, spans)
     age = _age(norm, spans)
+    if age is not None and age < 1 and _WRITER_IS_NEW_MOTHER.search(norm):
+        # "my 3 week old is fine but my left breast is red and hot": the baby's age is
+        # context; the patient is the mother (her age is asked).
+        age = None
     pregnant = _pregnant(norm)
     if gestation is not None and pregnant is None:
         pregnant = True

@@ -4,10 +4,11 @@
 present, fever absent. The matcher indexes every synonym and misspelling in the knowledge base
 (normalised and stemmed as in :mod:`symcheck.clinical.nlu.text`, articles and possessives
 dropped), finds the longest match at each position and keeps the longest matches first
-("pregnant and bleeding really heavily down below" is heavy bleeding, not just bleeding). A
-word joined to a match by "and"/"or" shares it ("pain in my back and tummy" is also tummy
-pain; "stomach and back pain" also stomach pain). Then NegEx-style triggers are scoped over
-the remaining tokens:
+("pregnant and bleeding really heavily down below" is heavy bleeding, not just bleeding), except
+inside the phrases of context findings marked ``reports_inner`` ("we all have headaches" is both
+others at home unwell and the headache). A word joined to a match by "and"/"or" shares it
+("pain in my back and tummy" is also tummy pain; "stomach and back pain" also stomach pain).
+Then NegEx-style triggers are scoped over the remaining tokens:
 
 - a pre-negation ("no", "not", "don't have", "denies", "without") negates findings after it
   until a terminator or 6 tokens. Terminators mark a new clause: a conjunction ("and",
@@ -29,13 +30,15 @@ wins over unsure, and unsure over absent. Phrases that contain a negation word (
 breathe", "no wet nappies") are matched as findings first, so their words never act as
 triggers; ``ignored_phrases`` in the knowledge base ("fit and well") consume their words
 without reporting anything. A stated temperature ("temp 39.2", "38.5 degrees", "102F") reports
-fever present (or absent when normal); a stated number of tablets ("I've taken 30
+fever present (or absent when normal; "slight temp of 37.8" is no fever); a stated blood
+pressure ("185/110") reports a high or raised reading; a stated number of tablets ("I've taken 30
 paracetamol") reports an overdose; a stated stage of pregnancy ("I'm 34 weeks") reports whether
-it is preterm. Duration, severity and onset attach to the findings of the same sentence, each
-taking the nearest expression; an age or stage of pregnancy ("my little one is 7 weeks") is
-never a duration. Reported findings imply their parents. A long word one letter away from a
-one-word phrase is read as that phrase ("diarrheoa"), except for everyday words listed in
-``_NOT_TYPOS``.
+it is preterm and whether it is past 20 weeks. Denials ("can walk on it", "keeping fluids down")
+report their finding absent. Duration, severity and onset attach to the findings of the same
+sentence ("and now" starts a new one), each taking the nearest expression; an age or stage of
+pregnancy ("my little one is 7 weeks") is never a duration. Reported findings imply their
+parents. A long word one letter away from a one-word phrase is read as that phrase
+("diarrheoa"), except for everyday words listed in ``_NOT_TYPOS``.
 """
 
 from __future__ import annotations
@@ -358,6 +361,14 @@ _GLUCOSE = re.compile(
 )
 
 
+# A stated blood pressure: "185/110" (a three-digit top number), or "150 over 95" / "bp 95/60"
+# with "bp" or "blood pressure" just before (group 1 is set for the bare three-digit form).
+_BP_READING = re.compile(
+    r"(?<![\d/.])(?:(\d{3})\s*/\s*\d{2,3}|\d{2,3}\s*(?:/|over)\s*\d{2,3})(?![\d/.])"
+)
+_BP_CONTEXT = re.compile(r"\b(?:bp|blood pressure|blood pressures|pressure|reading|readings)\b")
+
+
 # A stated number of tablets ("I've taken 30 paracetamol", "swallowed about 20 of my pills"):
 # at least _OVERDOSE_COUNT is reported as an overdose.
 _COUNT_WORDS = {
@@ -479,6 +490,22 @@ class FindingExtractor:
             key = phrase_key(phrase)
             if key:
                 self._phrases.setdefault(key, fid)
+        # Findings whose phrases name other findings that are reported too ("we all have
+        # headaches": others at home are unwell, and so is the patient).
+        self._reports_inner = frozenset(fid for fid, f in kb.findings.items() if f.reports_inner)
+        self._inner_phrases = {
+            k: fid for k, fid in self._phrases.items() if fid not in self._reports_inner
+        }
+        self._inner_prefixes = frozenset(
+            key[:n] for key in self._inner_phrases for n in range(1, len(key) + 1)
+        )
+        # Denials ("can walk on it") report their finding absent; a synonym always wins.
+        self._denials: set[tuple[str, ...]] = set()
+        for phrase, fid in kb.denial_phrases.items():
+            key = phrase_key(phrase)
+            if key and key not in self._phrases:
+                self._phrases[key] = fid
+                self._denials.add(key)
         self._prefixes = frozenset(key[:n] for key in self._phrases for n in range(1, len(key) + 1))
         owners: dict[str, set[str]] = {}
         for key, fid in self._phrases.items():
@@ -490,6 +517,9 @@ class FindingExtractor:
         self._high_fever = "high_fever" if "high_fever" in kb.findings else None
         self._overdose = "overdose" if "overdose" in kb.findings else None
         self._preterm = "preterm_pregnancy" if "preterm_pregnancy" in kb.findings else None
+        self._later = "later_pregnancy" if "later_pregnancy" in kb.findings else None
+        self._high_bp = "high_bp_reading" if "high_bp_reading" in kb.findings else None
+        self._raised_bp = "raised_bp_reading" if "raised_bp_reading" in kb.findings else None
         self._pre = _keys(_PRE_NEGATION)
         self._post = _keys(_POST_NEGATION)
         self._uncertain = _keys(_UNCERTAIN)
@@ -526,6 +556,10 @@ class FindingExtractor:
                 never_like_this,
                 own_negation=not _NEGATION_WORDS.isdisjoint(hit.key),
             )
+            if hit.key in self._denials:
+                # "keeping fluids down" denies persistent vomiting; "not keeping fluids down"
+                # (a negated denial) reports it.
+                present = None if present is None else not present
             obs = Observation(
                 present=present,
                 duration_hours=duration[index] if present else None,
@@ -539,6 +573,7 @@ class FindingExtractor:
             norm, observations, bool(fever_phrases) and fever_phrases <= _WEAK_FEVER
         )
         self._add_glucose(norm, observations)
+        self._add_blood_pressure(norm, observations)
         self._add_tablet_count(norm, observations)
         self._add_gestation(demographics, observations)
         return Extraction(
@@ -576,8 +611,10 @@ class FindingExtractor:
         if celsius is None:
             return
         fever = observations.get(self._fever)
-        if celsius < 37.5 and fever is not None and fever.present is True and weak_only:
-            fever = None  # "temperature 36.8": the word named the reading, not a fever
+        if celsius < 38.0 and fever is not None and fever.present is True and weak_only:
+            # "temperature 36.8", "slight temp of 37.8": the word named the reading, which is
+            # not a fever (38 °C or more, NICE NG143)
+            fever = None
             del observations[self._fever]
         if celsius >= 38.0:
             if fever is None or fever.present is not True:
@@ -597,6 +634,26 @@ class FindingExtractor:
             if fid and fid in self._kb.findings and fid not in observations:
                 observations[fid] = Observation(present=True)
 
+    def _add_blood_pressure(self, norm: str, observations: dict[str, Observation]) -> None:
+        """A stated blood pressure ("185/110", "bp 150 over 95") reports a high (180/120 or
+        more) or raised (140/90 or more) reading, unless the words already said which."""
+        for match in _BP_READING.finditer(norm):
+            if match.group(1) is None and not _BP_CONTEXT.search(
+                norm[max(0, match.start() - 40) : match.start()]
+            ):
+                continue  # "150 over 95" needs "bp" or "blood pressure" nearby
+            systolic, diastolic = (int(g) for g in match.group(0).replace("over", "/").split("/"))
+            if not (70 <= systolic <= 300 and 30 <= diastolic <= 200 and systolic > diastolic):
+                continue
+            if systolic >= 180 or diastolic >= 120:
+                fid = self._high_bp
+            elif systolic >= 140 or diastolic >= 90:
+                fid = self._raised_bp
+            else:
+                continue
+            if fid and not {self._high_bp, self._raised_bp} & set(observations):
+                observations[fid] = Observation(present=True)
+
     def _add_tablet_count(self, norm: str, observations: dict[str, Observation]) -> None:
         """ "I've taken 30 paracetamol": a stated number of tablets that is an overdose."""
         if self._overdose is None or observations.get(self._overdose, _UNSAID).present:
@@ -612,11 +669,14 @@ class FindingExtractor:
     def _add_gestation(
         self, demographics: Demographics, observations: dict[str, Observation]
     ) -> None:
-        """A stated stage of pregnancy says whether it is preterm (before 37 weeks)."""
+        """A stated stage of pregnancy says whether it is preterm (before 37 weeks) and whether
+        it is the second half of pregnancy (20 weeks or more)."""
         weeks = demographics.gestation_weeks
-        if self._preterm is None or weeks is None or self._preterm in observations:
+        if weeks is None:
             return
-        observations[self._preterm] = Observation(present=weeks < 37)
+        for fid, present in ((self._preterm, weeks < 37), (self._later, weeks >= 20)):
+            if fid is not None and fid not in observations:
+                observations[fid] = Observation(present=present)
 
     def _match(self, words: list[str]) -> list[_Hit]:
         """Longest phrase match at each position, skipping fillers inside phrases.
@@ -660,8 +720,34 @@ class FindingExtractor:
             if not taken.issuperset(span):
                 found.append(hit)
                 taken.update(span)
+        found += self._inner(words, views, found)
         found.sort(key=lambda h: h.start)
         return found + self._coordinated(words, found)
+
+    def _inner(self, words: list[str], views: list[_View], found: list[_Hit]) -> list[_Hit]:
+        """Findings named inside the phrase of a ``reports_inner`` finding ("we all have
+        headaches" also reports the headache), matched without the context findings' phrases."""
+        extra: list[_Hit] = []
+        for outer in found:
+            if outer.finding_id not in self._reports_inner:
+                continue
+            i = outer.start
+            while i < outer.end:
+                best: _Hit | None = None
+                for view in views:
+                    hit = view.longest(i, self._inner_phrases, self._inner_prefixes)
+                    if (
+                        hit is not None
+                        and hit.end <= outer.end
+                        and (best is None or hit.end > best.end)
+                    ):
+                        best = hit
+                if best is not None and best.finding_id not in (_IGNORED, outer.finding_id):
+                    extra.append(_Hit(best.finding_id, best.start, best.end, best.key, best.start))
+                    i = best.end
+                else:
+                    i += 1
+        return extra
 
     def _coordinated(self, words: list[str], hits: list[_Hit]) -> list[_Hit]:
         """Findings named by a word coordinated with a matched phrase.
@@ -873,14 +959,31 @@ def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 
 def _sentence_span(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """Token range of the sentence around a mention."""
+    """Token range of the sentence around a mention.
+
+    "and now" / "but now" starts a new sentence for attributes: in "went to Spain last week
+    and now have a fever" the week is when they travelled, not how long the fever has lasted.
+    """
     lo = start
-    while lo > 0 and tokens[lo - 1].text not in _SENTENCE_END:
+    while lo > 0 and tokens[lo - 1].text not in _SENTENCE_END and not _now_clause(tokens, lo - 1):
         lo -= 1
     hi = end
-    while hi < len(tokens) and tokens[hi].text not in _SENTENCE_END:
+    while hi < len(tokens) and tokens[hi].text not in _SENTENCE_END and not _now_clause(tokens, hi):
         hi += 1
     return lo, hi
+
+
+def _now_clause(tokens: list[Token], k: int) -> bool:
+    """Whether token ``k`` is the "now" of "and now ..." ("fever, now for 5 days" is not)."""
+    return (
+        tokens[k].text == "now"
+        and k > 0
+        and tokens[k - 1].text in _NOW_OPENERS
+        and not (k + 1 < len(tokens) and tokens[k + 1].text in ("for", "since"))
+    )
+
+
+_NOW_OPENERS = frozenset({"and", "but", "then", ","})
 
 
 def _nearest(

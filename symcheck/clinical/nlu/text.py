@@ -87,10 +87,75 @@ def stem(word: str) -> str:
     return word
 
 
+# Everyday misspellings of words used inside phrases, fixed before stemming (the typo corrector
+# only corrects whole one-word phrases): "calf is swolen", "worse at nite" (which would otherwise
+# stem to "nit", as in head lice).
+RESPELLINGS: dict[str, str] = {
+    "swolen": "swollen",
+    "swolled": "swollen",
+    "swollon": "swollen",
+    "sweling": "swelling",
+    "swelled": "swollen",
+    "nite": "night",
+    "nites": "nights",
+    "realy": "really",
+    "reallly": "really",
+    "pian": "pain",
+    "pane": "pain",
+    "stomache": "stomach",
+    "stomack": "stomach",
+    "tummie": "tummy",
+    "temprature": "temperature",
+    "tempreture": "temperature",
+    "temperture": "temperature",
+    "tempature": "temperature",
+    "diabetis": "diabetes",
+    "diabeties": "diabetes",
+    "diabetus": "diabetes",
+    "flem": "phlegm",
+    "phlem": "phlegm",
+    "brething": "breathing",
+    "breathin": "breathing",
+    "breth": "breath",
+    "throwin": "throwing",
+    "coughin": "coughing",
+    "bleedin": "bleeding",
+    "peein": "peeing",
+    "weein": "weeing",
+    "unconcious": "unconscious",
+    "unconsious": "unconscious",
+    "concious": "conscious",
+    "consious": "conscious",
+    "seisure": "seizure",
+    "siezure": "seizure",
+    "dizy": "dizzy",
+    "dissy": "dizzy",
+    "headace": "headache",
+    "hedache": "headache",
+    "rasg": "rash",
+    "rashs": "rashes",
+    "infeccion": "infection",
+    "infecton": "infection",
+    "tounge": "tongue",
+    "tonge": "tongue",
+    "throught": "throat",
+    "thoat": "throat",
+    "ancle": "ankle",
+    "ankel": "ankle",
+    "wrisst": "wrist",
+    "brused": "bruised",
+    "bruized": "bruised",
+}
+
+
 def tokenize(text: str) -> list[Token]:
-    """Tokens of the normalised text; words are stemmed, punctuation kept for scoping."""
+    """Tokens of the normalised text; words are re-spelt (:data:`RESPELLINGS`) and stemmed,
+    punctuation kept for scoping."""
     norm = normalise(text)
-    return [Token(stem(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+    return [
+        Token(stem(RESPELLINGS.get(m.group(), m.group())), m.start(), m.end())
+        for m in _TOKEN.finditer(norm)
+    ]
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:

@@ -87,6 +87,11 @@ class UnknownConversation(LookupError):
     """The client named a conversation that does not exist (or not on its channel)."""
 
 
+class StaleChoice(LookupError):
+    """A button press that refers to no option the bot offers now (an older message's
+    button, or the bot's while a clinician has the conversation): nothing is stored."""
+
+
 @dataclass(frozen=True)
 class InboundResult:
     """The web chat's answer. After an erasure ``conversation_id`` is ``None``."""
@@ -242,12 +247,29 @@ class MessagePipeline:
             if seen is not None:
                 return Accepted(conv, seen, duplicate=True)
         push = self._channels.is_push(inbound.channel)
+        channel = self._channel(inbound.channel) if push else None
+        if channel is not None and channel.inbound_opts_in and conv.opted_out:
+            # The patient could write to us, so they can be messaged again (Telegram).
+            uow.conversations.set_opted_out(conv.id, False)
+            conv = replace(conv, opted_out_at=None)
+        if inbound.unsupported is not None:
+            return self._store_unsupported(uow, conv, inbound, checked)
         if not push and checked.problem is InputProblem.EMPTY:
             return Accepted(conv, None)
         latest_bot = uow.messages.latest_by(conv.id, Author.BOT)
         offered = latest_bot.buttons if latest_bot else ()
-        picked = self._picked_option(uow, conv, checked) if push else None
-        guarded = guard_intent(picked.payload if picked else checked.text, offered)
+        command = channel.command(checked.text) if channel is not None else None
+        if inbound.choice is not None:
+            pressed = self._pressed(uow, conv, inbound.choice)
+            if pressed is None:
+                raise StaleChoice
+            guarded = guard_intent(pressed.payload, offered)
+        elif command is not None:
+            # The channel's own fixed mapping (never patient-supplied): sent as is.
+            guarded = GuardedText(command.payload, command)
+        else:
+            picked = self._picked_option(uow, conv, checked) if push else None
+            guarded = guard_intent(picked.payload if picked else checked.text, offered)
         if not push and not guarded.text:  # only slashes
             return Accepted(conv, None)
         lease = timedelta(seconds=self._options.inbound_lease_seconds)
@@ -267,6 +289,40 @@ class MessagePipeline:
             notice = self._copy.truncated(self._max_chars)
             replies = (self._delivery.store(uow, conv, author=Author.SYSTEM, text=notice),)
         return Accepted(conv, message, replies=replies)
+
+    def _store_unsupported(
+        self,
+        uow: UnitOfWork,
+        conv: ConversationRecord,
+        inbound: InboundMessage,
+        checked: CheckedText,
+    ) -> Accepted:
+        """Something the bot cannot read (an edit, a voice note): kept for the clinician and
+        answered at once with a notice and the safe advice; the bot is not asked."""
+        message = uow.messages.append(
+            conv.id,
+            author=Author.PATIENT,
+            text=checked.text,
+            status=MessageStatus.PROCESSED,
+            channel=inbound.channel,
+            channel_message_id=inbound.provider_message_id,
+        )
+        notice = self._copy.unsupported(inbound.unsupported or "")
+        reply = self._delivery.store(uow, conv, author=Author.SYSTEM, text=notice)
+        return Accepted(conv, message, replies=(reply,))
+
+    def _pressed(self, uow: UnitOfWork, conv: ConversationRecord, reference: str) -> Button | None:
+        """The option a button press picks: only one of the bot's latest message, while the
+        bot has the conversation and no clinician wrote since (system notices do not count)."""
+        if conv.status == ConversationStatus.HANDOFF.value or conv.channel not in self._channels:
+            return None
+        bot = uow.messages.latest_by(conv.id, Author.BOT)
+        if bot is None or not bot.buttons:
+            return None
+        clinician = uow.messages.latest_by(conv.id, Author.CLINICIAN)
+        if clinician is not None and clinician.seq > bot.seq:
+            return None
+        return self._channels.get(conv.channel).pick(reference, bot.text, bot.buttons)
 
     def _picked_option(
         self, uow: UnitOfWork, conv: ConversationRecord, checked: CheckedText
@@ -296,6 +352,27 @@ class MessagePipeline:
         if conv is None or conv.channel != inbound.channel:
             raise UnknownConversation(str(inbound.conversation_id))
         return conv
+
+    async def set_reachable(self, channel: str, sender: str, *, reachable: bool) -> bool:
+        """A push channel reports whether its user can be messaged (Telegram: the patient
+        blocked or unblocked the bot). Changes an existing conversation only (blocking also
+        cancels what was queued for it); returns whether one changed."""
+        hashes = self._identity.candidates(channel, sender)
+
+        def work(uow: UnitOfWork) -> uuid.UUID | None:
+            conv = uow.conversations.find_by_channel_user(channel, hashes)
+            if conv is None or conv.opted_out is not reachable:
+                return None
+            uow.conversations.set_opted_out(conv.id, not reachable)
+            if not reachable:
+                uow.outbox.cancel_open(conv.id)
+            return conv.id
+
+        changed = await self._db.run(work)
+        if changed is not None:
+            self._notifier.notify(conversation_topic(changed))
+            log.info("channel reachability %s reachable=%s", ids(changed), reachable)
+        return changed is not None
 
     # -- step 2: process -----------------------------------------------------------------
 
@@ -414,7 +491,7 @@ class MessagePipeline:
             uow.conversations.set_opted_out(conv_id, False)
             out.append(self._system(uow, conv_id, self._copy.opted_in))
         else:
-            out.append(self._system(uow, conv_id, self._copy.sms_help))
+            out.append(self._system(uow, conv_id, self._copy.help(job.message.channel)))
         out.extend(self._complete(uow, job, MessageStatus.PROCESSED))
         log.info("channel keyword %s %s", keyword.value, _ids(job))
         return Processed(tuple(out))

@@ -216,3 +216,39 @@ def test_finding_ids_walks_the_whole_tree() -> None:
 
 def test_demographic_criteria_mention_no_findings() -> None:
     assert list(logic.finding_ids(logic.parse({"sex": "female"}))) == []
+
+
+# --- absent: the patient denied the finding ---------------------------------------------------
+
+
+def test_absent_parses_and_round_trips() -> None:
+    parsed = logic.parse({"absent": "cant_bear_weight"})
+    assert (parsed, logic.to_data(parsed)) == (
+        logic.Absent("cant_bear_weight"),
+        {"absent": "cant_bear_weight"},
+    )
+
+
+def test_absent_holds_only_for_a_denial() -> None:
+    criterion = logic.parse({"absent": "cant_bear_weight"})
+    assert [
+        logic.holds(criterion, facts)
+        for facts in (_facts(cant_bear_weight=False), _facts(cant_bear_weight=True), _facts())
+    ] == [True, False, False]
+
+
+def test_none_of_absent_holds_until_the_finding_is_denied() -> None:
+    criterion = logic.parse({"all": ["hip_pain", {"none": [{"absent": "cant_bear_weight"}]}]})
+    assert [
+        logic.holds(criterion, _facts(hip_pain=True)),
+        logic.holds(criterion, _facts(hip_pain=True, cant_bear_weight=False)),
+    ] == [True, False]
+
+
+def test_absent_names_its_finding() -> None:
+    assert list(logic.finding_ids(logic.parse({"none": [{"absent": "cough"}]}))) == ["cough"]
+
+
+def test_absent_rejects_a_bad_finding_id() -> None:
+    with pytest.raises(logic.CriterionError, match="not a finding id"):
+        logic.parse({"absent": "Cough"})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from symcheck.clinical.dispositions import Disposition
+from symcheck.clinical import questions
+from symcheck.clinical.dispositions import Disposition, from_urgency
 from symcheck.clinical.nlu import FindingExtractor
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
 from symcheck.clinical.questions import (
@@ -15,11 +17,12 @@ from symcheck.clinical.questions import (
     Priority,
     QuestionSelector,
     StopReason,
+    _triage_loss,
 )
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.scoring import Evidence, Ranking
 from symcheck.clinical.scoring.naive_bayes import FloatArray, NaiveBayesScorer
-from symcheck.clinical.triage import Triager
+from symcheck.clinical.triage import NEED_THRESHOLDS, Triager
 from tests.fixtures.kb_small import small_kb, small_rules
 
 
@@ -170,15 +173,24 @@ def test_stops_when_confident_and_no_danger_sign_is_left(
 
 
 def test_keeps_asking_while_a_danger_sign_is_pending(
-    selector: QuestionSelector, scorer: NaiveBayesScorer
+    selector: QuestionSelector, scorer: NaiveBayesScorer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    f = facts(("runny_nose", "cough"), age_years=30, sex=Sex.MALE)
+    # Tummy ache with diarrhoea: gastroenteritis is over 90% likely, but a yes to pain low on
+    # the right (likely enough) would make appendicitis an emergency to exclude, so it is asked
+    # before the interview stops; without that rule the interview stops at once.
+    f = facts(("abdominal_pain", "diarrhoea"), age_years=30, sex=Sex.MALE)
     assert scorer.rank(Evidence(f)).scores[0].probability >= 0.8
-    asked = []
-    while (choice := choose(selector, scorer, f, max_questions=100)).finding_id is not None:
-        asked.append(choice.finding_id)
-        f = f.with_observations({choice.finding_id: Observation(False)})
-    assert "shortness_of_breath" in asked  # a yes would make pneumonia plausible
+
+    def interview() -> list[str]:
+        asked, g = [], f
+        while (choice := choose(selector, scorer, g, max_questions=100)).finding_id is not None:
+            asked.append(choice.finding_id)
+            g = g.with_observations({choice.finding_id: Observation(False)})
+        return asked
+
+    assert "right_lower_abdominal_pain" in interview()
+    monkeypatch.setattr(questions, "DANGER_MIN_PROBABILITY", 1.0)
+    assert interview() == []
 
 
 def test_exhausted_when_everything_is_answered(
@@ -210,7 +222,10 @@ def test_predicted_outcomes_match_scoring_and_triage(
     likelihood = scorer.model.answer_likelihood(candidates, f)
     outcomes = selector.outcomes(f, posterior, candidates)
     for k, fid in enumerate(candidates):
-        for answer, predicted in ((True, outcomes.if_yes[k]), (False, outcomes.if_no[k])):
+        for answer, predicted, need in (
+            (True, outcomes.if_yes[k], outcomes.need_yes[:, k]),
+            (False, outcomes.if_no[k], outcomes.need_no[:, k]),
+        ):
             answered = f.with_observations(
                 FindingExtractor(small_kb()).with_implications({fid: Observation(answer)})
             )
@@ -219,7 +234,38 @@ def test_predicted_outcomes_match_scoring_and_triage(
             weights = likelihood[:, k] if answer else (1 - likelihood[:, k]) ** w
             expected = posterior * weights / (posterior * weights).sum()
             assert selector.posterior(after) == pytest.approx(expected, abs=1e-9), fid
-            assert triager.decide(answered, after).disposition.urgency == predicted, fid
+            decision = triager.decide(answered, after)
+            assert decision.disposition.urgency == predicted, fid
+            levels = sorted(decision.need, key=lambda d: d.urgency)
+            assert [decision.need[d] for d in levels] == pytest.approx(list(need), abs=1e-9), fid
+
+
+def test_the_value_of_an_answer_follows_the_triage_costs(
+    selector: QuestionSelector, scorer: NaiveBayesScorer
+) -> None:
+    """The loss the selector minimises is minimised by the triage rule itself, and an answer
+    that cannot change the advice is worth nothing to it."""
+    thresholds = np.array([NEED_THRESHOLDS[from_urgency(level)] for level in range(1, 5)])
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        need = np.sort(rng.random(4))[::-1][:, None]  # P(need >= d) falls with d
+        losses = [_triage_loss(np.array([float(level)]), need, thresholds)[0] for level in range(5)]
+        reached = [level for level in range(1, 5) if need[level - 1, 0] >= thresholds[level - 1]]
+        advised = max(reached, default=0)
+        contiguous = reached == list(range(1, advised + 1))
+        if contiguous:
+            assert losses[advised] == pytest.approx(min(losses))
+    f = facts(("runny_nose", "sore_throat", "cough"), age_years=30, sex=Sex.MALE)
+    posterior = selector.posterior(scorer.rank(Evidence(f)))
+    candidates = selector.candidates(f, posterior)
+    outcomes = selector.outcomes(f, posterior, candidates)
+    now = Triager(small_kb()).decide(f, scorer.rank(Evidence(f))).disposition.urgency
+    ones = np.ones(len(candidates))
+    yes, no = selector._decision_value(now, outcomes, ones, ones)
+    same = (outcomes.if_yes == now) & (outcomes.floor_yes == outcomes.floor_now)
+    assert same.any()
+    assert np.all(yes[same] == 0.0)
+    assert np.all(no[outcomes.if_no == now] == 0.0)
 
 
 # -- rules in play through related findings and body systems -----------------------------------
@@ -307,9 +353,14 @@ def test_dont_know_makes_close_variants_less_worth_asking(selector: QuestionSele
 def test_dont_know_to_a_general_question_does_not_lead_straight_to_its_variant(
     selector: QuestionSelector, scorer: NaiveBayesScorer
 ) -> None:
-    f = facts(("vomiting",), age_years=30, sex=Sex.MALE)
-    assert choose(selector, scorer, f).finding_id == "abdominal_pain"
-    unsure = f.with_observations({"abdominal_pain": Observation(None)})
-    choice = choose(selector, scorer, unsure, asked=["abdominal_pain"])
+    # Sweating: is there chest pain? "Don't know": then not straight on to crushing chest
+    # pain, which the same patient probably cannot say either (it would be next otherwise).
+    f = facts(("sweating",), age_years=30, sex=Sex.MALE)
+    assert choose(selector, scorer, f).finding_id == "chest_pain"
+    unsure = f.with_observations({"chest_pain": Observation(None)})
+    choice = choose(selector, scorer, unsure, asked=["chest_pain"])
     assert choice.finding_id is not None
-    assert choice.finding_id != "right_lower_abdominal_pain"
+    assert choice.finding_id != "crushing_chest_pain"
+    naive = QuestionSelector(small_kb(), small_rules(), scorer.model)
+    naive.answerability = lambda fid, facts: 1.0  # type: ignore[method-assign]
+    assert choose(naive, scorer, unsure, asked=["chest_pain"]).finding_id == "crushing_chest_pain"

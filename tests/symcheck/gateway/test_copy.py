@@ -25,6 +25,12 @@ EVERY_TEXT = [
     COPY.photo_in_case,
     COPY.photo_no_case,
     COPY.photo_not_kept,
+    COPY.telegram_help,
+    COPY.help("telegram"),
+    COPY.help("sms"),
+    COPY.unsupported("edit"),
+    COPY.unsupported("voice"),
+    COPY.stale_button,
 ]
 
 
@@ -58,6 +64,10 @@ def test_nothing_is_left_out_of_the_list_above() -> None:
         "photo_in_case",
         "photo_no_case",
         "photo_not_kept",
+        "telegram_help",
+        "help",
+        "unsupported",
+        "stale_button",
     }, "a new patient text: add it to EVERY_TEXT"
 
 
@@ -116,3 +126,7 @@ def test_emergency_advice_always_names_the_number() -> None:
 def test_emergency_advice_that_names_the_number_is_unchanged() -> None:
     call = _rule("Call {emergency_number} now. Do not drive yourself.")
     assert COPY.emergency([call]) == "Call 999 now. Do not drive yourself."
+
+
+def test_the_stale_button_notice_fits_a_telegram_callback_answer() -> None:
+    assert len(PatientCopy("999", "A" * 80).stale_button) <= 200

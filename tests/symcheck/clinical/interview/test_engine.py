@@ -53,7 +53,7 @@ def test_a_first_message_with_symptoms_goes_straight_on(chat: Chat) -> None:
 
 
 def test_demographics_in_free_text_are_not_asked_again(chat: Chat) -> None:
-    result = chat.describe("I'm a 30 year old man with a cough and runny nose")
+    result = chat.describe("I'm a 30 year old man with tummy ache and diarrhoea")
     assert chat.state.facts.age_years == 30
     assert chat.state.facts.sex is Sex.MALE
     assert chat.state.phase is Phase.QUESTIONS
@@ -340,6 +340,22 @@ def test_a_red_flag_interrupts_mid_interview(chat: Chat) -> None:
     assert chat.state.result.conditions  # scored so far
 
 
+def test_a_red_flag_interrupt_gives_the_rules_disposition(chat: Chat) -> None:
+    # The meningitis rule says the emergency department. The conditions scored on this first
+    # message (meningitis, in pregnancy) would say an ambulance, but a first message is too
+    # thin to overrule the agreed response to the pattern: the rules decide an interrupt.
+    result = chat.describe("I'm 30 and pregnant, I have a headache, a fever and a stiff neck")
+    estimate = chat.engine.estimate(chat.state).decision
+    assert estimate.disposition is Disposition.EMERGENCY_AMBULANCE
+    [flag] = signals(result, SignalType.RED_FLAG)
+    assert flag.rule_ids == ("RF-NEURO-001",)
+    assert flag.disposition is Disposition.EMERGENCY
+    assert chat.state.result is not None
+    assert chat.state.result.disposition is Disposition.EMERGENCY
+    assert chat.state.result.decided_by == ("RF-NEURO-001",)
+    assert "emergency department" in last_reply(result).text
+
+
 def test_a_red_flag_in_the_first_message_keeps_the_consent(chat: Chat) -> None:
     result = chat.describe("crushing chest pain")
     assert "automated symptom checker" in result.replies[0].text
@@ -541,7 +557,8 @@ def test_request_human_mid_interview(chat: Chat) -> None:
 
 
 def test_request_human_before_a_result_is_at_least_consultation_24(chat: Chat) -> None:
-    adult_man(chat, "I have a cough and a runny nose")
+    adult_man(chat, "I have tummy ache and diarrhoea")
+    assert chat.state.phase is Phase.QUESTIONS  # no result yet
     assert chat.engine.estimate(chat.state).decision.disposition is Disposition.SELF_CARE
     result = chat.send(Act.REQUEST_HUMAN, "can I talk to a real person")
     [handoff] = signals(result, SignalType.HANDOFF)
@@ -779,6 +796,20 @@ def test_summary_after_a_red_flag(chat: Chat) -> None:
     assert [r.rule_id for r in summary.red_flags] == ["RF-CARD-001"]
     assert summary.red_flags[0].disposition == "emergency_ambulance"
     assert summary.extra["handoff_reason"] == "red_flag"
+
+
+def test_summary_after_a_red_flag_ranks_on_what_is_known_now(chat: Chat) -> None:
+    # Interrupted on the first message, before the age was asked: the patient gives it while
+    # waiting, and the clinician sees conditions ranked with it.
+    chat.describe("crushing chest pain")
+    before = chat.engine.summary(chat.state)
+    assert before.age_years is None
+    chat.send(Act.INFORM, "I'm 60, male")
+    after = chat.engine.summary(chat.state)
+    assert (after.age_years, after.sex) == (60, "male")
+    assert after.disposition == "emergency_ambulance"
+    assert after.top_conditions[0].condition_id == "acute_coronary_syndrome"
+    assert after.top_conditions[0].score > before.top_conditions[0].score
 
 
 def test_a_correction_after_a_red_flag_keeps_the_rule(chat: Chat) -> None:

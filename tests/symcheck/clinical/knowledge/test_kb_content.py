@@ -86,6 +86,8 @@ def test_no_two_findings_share_a_phrase_after_normalisation(kb: KnowledgeBase) -
     for finding in kb.findings.values():
         for phrase in (*finding.synonyms, *finding.misspellings):
             owners[phrase_key(phrase)].add(finding.id)
+        for phrase in finding.denials:
+            owners[phrase_key(phrase)].add(f"<denial of {finding.id}>")
     for phrase in kb.info.ignored_phrases:
         owners[phrase_key(phrase)].add("<ignored>")
     assert {" ".join(k): sorted(v) for k, v in owners.items() if len(v) > 1} == {}

@@ -221,3 +221,48 @@ def test_malformed_alternatives_name_the_finding(tmp_path: Path) -> None:
 def test_ignored_phrases_take_alternatives(tmp_path: Path) -> None:
     kb = load_knowledge_base(_write(tmp_path, ignored_phrases=["(fit|well) and healthy"]))
     assert kb.info.ignored_phrases == ("fit and healthy", "well and healthy")
+
+
+# --- denials ----------------------------------------------------------------------------------
+
+
+def test_denials_are_loaded_and_indexed(tmp_path: Path) -> None:
+    findings = [{**_FINDINGS[0], "denials": ["no (temperature|temp)"]}, *_FINDINGS[1:]]
+    kb = load_knowledge_base(_write(tmp_path, findings=findings))
+    assert kb.denial_phrases == {"no temperature": "fever", "no temp": "fever"}
+
+
+def test_denials_are_not_synonyms(tmp_path: Path) -> None:
+    findings = [{**_FINDINGS[0], "denials": ["temperature is normal"]}, *_FINDINGS[1:]]
+    assert (
+        "temperature is normal"
+        not in load_knowledge_base(_write(tmp_path, findings=findings)).phrases
+    )
+
+
+def test_a_denial_must_not_be_another_findings_phrase(tmp_path: Path) -> None:
+    findings = [{**_FINDINGS[0], "denials": ["cough"]}, *_FINDINGS[1:]]
+    with pytest.raises(
+        KnowledgeBaseError, match="denial 'cough' of 'fever' is also a phrase of 'cough'"
+    ):
+        load_knowledge_base(_write(tmp_path, findings=findings))
+
+
+def test_a_denial_belongs_to_one_finding(tmp_path: Path) -> None:
+    findings = [
+        {**_FINDINGS[0], "denials": ["all fine"]},
+        {**_FINDINGS[1], "denials": ["all fine"]},
+        _FINDINGS[2],
+    ]
+    with pytest.raises(KnowledgeBaseError, match="denial 'all fine' is used by both"):
+        load_knowledge_base(_write(tmp_path, findings=findings))
+
+
+def test_reports_inner_defaults_to_false(kb: KnowledgeBase) -> None:
+    assert (
+        kb.findings["fever"].reports_inner,
+        kb.findings["household_same_symptoms"].reports_inner,
+    ) == (
+        False,
+        True,
+    )

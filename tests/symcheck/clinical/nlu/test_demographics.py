@@ -188,3 +188,18 @@ def test_a_stated_stage_of_pregnancy_means_pregnant() -> None:
 
 def test_not_pregnant_wins_over_a_stage() -> None:
     assert extract_demographics("I'm not pregnant, I'm 34 weeks post op").pregnant is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "breastfeeding my 3 week old and my left breast is red and hot",
+        "my 3 week old is fine but my stitches are sore since I gave birth",
+    ],
+)
+def test_a_babys_age_in_a_mothers_message_is_not_her_age(text: str) -> None:
+    assert extract_demographics(text).age_years is None
+
+
+def test_a_babys_age_is_still_read_when_the_baby_is_the_patient() -> None:
+    assert extract_demographics("my 3 week old has a fever").age_years == pytest.approx(0.058)

@@ -515,3 +515,221 @@ def test_a_normal_dose_is_not_an_overdose(extractor: FindingExtractor, text: str
 
 def test_a_short_phrase_does_not_span_a_comma(extractor: FindingExtractor) -> None:
     assert _presence(extractor, "poked in the eye, the pain is mild", "eye_pain") == "unmentioned"
+
+
+# --- denials: phrases that say a finding is absent ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("rolled my ankle but I can walk on it", "cant_bear_weight"),
+        ("dad fell yesterday but he is walking ok", "cant_bear_weight"),
+        ("been sick twice but keeping fluids down now", "persistent_vomiting"),
+        ("she has a cold but is feeding well", "poor_feeding"),
+        ("plenty of wet nappies", "reduced_urine"),
+        ("hives all over, breathing fine", "shortness_of_breath"),
+        ("itchy welts but my lips are fine", "lip_face_swelling"),
+        ("cut my hand, the bleeding has stopped", "major_bleeding"),
+        ("diarrhoea since last night but drinking ok", "drinking_little"),
+    ],
+)
+def test_a_denial_reports_the_finding_absent(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is False
+
+
+def test_a_negated_denial_reports_the_finding(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "she isn't keeping fluids down", "persistent_vomiting") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("only 1 wet nappy today", "reduced_urine"),
+        ("not many wet nappies", "reduced_urine"),
+        ("barely keeping fluids down", "persistent_vomiting"),
+        ("it hasn't stopped bleeding", "major_bleeding"),
+    ],
+)
+def test_a_qualified_denial_is_not_a_denial(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+def test_every_shipped_denial_reports_its_finding_absent_in_isolation(
+    extractor: FindingExtractor, kb: KnowledgeBase
+) -> None:
+    missed = [
+        (phrase, fid)
+        for phrase, fid in kb.denial_phrases.items()
+        if extractor.extract(phrase).observations.get(fid, Observation(None)).present is not False
+    ]
+    assert missed == []
+
+
+# --- phrase regressions: one sentence, one finding ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("it burns when she wees", "dysuria"),
+        ("he says it stings when he pees", "dysuria"),
+        ("my wee is very dark", "dark_urine"),
+        ("grandad has had a couple of falls this month", "fall"),
+        ("mum fell and now she can't get up", "fall"),
+        ("mum fell and now she can't get up", "long_lie"),
+        ("bitten by my neighbours dog", "dog_cat_bite"),
+        ("getting over a cold", "recent_infection"),
+        ("had a cold last week and now my ear hurts", "recent_infection"),
+        ("I can't get a full breath in and my chest hurts", "pleuritic_chest_pain"),
+        ("sharp pain right side of my chest", "chest_pain"),
+        ("pain on one side when i breath in", "pleuritic_chest_pain"),
+        ("found my mate passed out, his breathing is really slow", "slow_shallow_breathing"),
+        ("my toddler got into my iron tablets", "poisoning"),
+        ("took my blood pressure tablets twice by mistake", "accidental_extra_dose"),
+        ("he's freezing cold and mumbling", "low_body_temperature"),
+        ("he's freezing cold and mumbling", "confusion"),
+        ("the others in the house are unwell", "household_same_symptoms"),
+        ("I feel better outside the house", "symptoms_better_away_from_home"),
+        ("we have an old boiler", "carbon_monoxide_exposure"),
+        ("my calf is swolen and sore", "calf_swelling_one_side"),
+        ("started amoxicillin 3 days ago", "antibiotic_started"),
+        ("I sometimes wish I wasn't here", "suicidal_thoughts"),
+        ("I'd never act on it", "denies_suicidal_intent"),
+        ("he thinks the neighbours are spying on him", "paranoid_beliefs"),
+        ("my pee went red after I had beetroot", "red_food_or_medicine"),
+        ("had a cough for 5 weeks that won't go", "persistent_cough"),
+        ("smoked 40 years", "smoker"),
+        ("dad had diabetes", "family_history_diabetes"),
+        ("heart racing and all over the place", "irregular_heartbeat"),
+        ("awful sore throat on one side", "one_sided_sore_throat"),
+        ("coughing up pink frothy stuff", "pink_frothy_sputum"),
+        ("drank way too much last night, hanging", "hangover"),
+        ("a lump on the side of my neck", "swollen_glands"),
+        ("shingles on my forehead", "shingles_near_eye"),
+        ("scratched my eye with a fingernail", "eye_injury"),
+        ("a bit of metal flew into my eye when I was grinding", "penetrating_eye_injury"),
+        ("my leg feels hot and red", "red_hot_swollen_skin"),
+        ("since bench pressing at the gym", "muscle_strain_injury"),
+        ("6 weeks pregnant with mild cramps", "abdominal_pain"),
+        ("my 6 year old stops breathing for a bit in her sleep", "witnessed_apnoea"),
+        ("had 3 energy drinks today", "caffeine_or_stimulants"),
+        ("it's passed now", "episode_resolved"),
+        ("I've had these before", "similar_episodes_before"),
+        ("coughing up black stuff after the house fire", "smoke_inhalation"),
+        ("his pupils are tiny", "pinpoint_pupils"),
+        ("headlights dazzle me when I drive at night", "glare_night_driving"),
+        ("now there's a red ring spreading out from the bite", "bullseye_rash"),
+        ("my calves cramp up when I walk", "claudication"),
+        ("he took loads of his methadone", "overdose"),
+        ("she swallowed a bottle of pills", "overdose"),
+        ("my son ate some of his nan's tablets", "poisoning"),
+        ("we got out of a burning house", "smoke_inhalation"),
+        ("the pain is unbearable, way worse than it looks", "pain_out_of_proportion"),
+        ("he says he is god", "elevated_mood"),
+        ("he hasn't slept for 4 days", "reduced_need_for_sleep"),
+        ("my ankle is swollen after rolling it", "ankle_injury"),
+        ("I'm freezing, she's freezing cold to touch", "low_body_temperature"),
+        ("everyone in the house feels sick and dizzy", "household_same_symptoms"),
+        ("found mum on the floor, she can't get up", "long_lie"),
+        ("my family would be better off without me", "suicidal_thoughts"),
+    ],
+)
+def test_phrase_regression(extractor: FindingExtractor, text: str, finding: str) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I can't sit still", "hyperactive_impulsive"),
+        ("dropped a weight on my foot at the gym", "weight_loss"),
+        ("hives after eating prawns", "suspect_food"),
+        ("pain in my tummy going through to my back", "arm_jaw_pain"),
+        ("my legs are weak", "one_sided_weakness"),
+        ("my leg feels hot", "fever"),
+        ("barking cough, worse at nite", "head_lice"),
+        ("heart racing and it won't settle", "inconsolable_cry"),
+        ("stung by a wasp, hand swollen", "swollen_red_hands_feet"),
+        ("thirsty all the time and my dad had diabetes", "diabetes"),
+        ("I have a plan to lose weight this year", "suicide_plan"),
+        ("my baby has a slight temp of 37.8", "fever"),
+        ("my calves cramp up when I walk", "abdominal_pain"),
+        ("his breathing is slow and he won't wake up", "loud_snoring"),
+        ("heart racing, the chest pain goes away when I rest", "claudication"),
+    ],
+)
+def test_misreading_regression(extractor: FindingExtractor, text: str, finding: str) -> None:
+    assert _presence(extractor, text, finding) in ("unmentioned", False)
+
+
+def test_allergy_foods_are_allergen_exposure(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "hives after eating prawns", "allergen_exposure") is True
+
+
+def test_a_household_phrase_also_reports_the_symptom(extractor: FindingExtractor) -> None:
+    found = extractor.extract("we all have headaches").present_ids
+    assert {"household_same_symptoms", "headache"} <= set(found)
+
+
+def test_a_symptom_at_the_start_of_a_household_phrase_is_reported(
+    extractor: FindingExtractor,
+) -> None:
+    found = extractor.extract("headaches go away when I leave the house").present_ids
+    assert {"symptoms_better_away_from_home", "headache"} <= set(found)
+
+
+# --- blood pressure readings ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("185/110", "high_bp_reading"),
+        ("my reading was 150/125", "high_bp_reading"),
+        ("bp 150 over 95", "raised_bp_reading"),
+        ("blood pressure was 145/85 at the chemist", "raised_bp_reading"),
+    ],
+)
+def test_a_stated_blood_pressure_is_read(
+    extractor: FindingExtractor, text: str, finding: str
+) -> None:
+    assert _presence(extractor, text, finding) is True
+
+
+@pytest.mark.parametrize("text", ["bp 120/80", "I'm 34/40", "pain is 8/10", "150 over the limit"])
+def test_a_normal_or_other_number_is_not_a_high_reading(
+    extractor: FindingExtractor, text: str
+) -> None:
+    found = set(extractor.extract(text).present_ids)
+    assert found & {"high_bp_reading", "raised_bp_reading"} == set()
+
+
+# --- attributes, temperature and stage of pregnancy ----------------------------------------------
+
+
+def test_and_now_starts_a_new_clause_for_durations(extractor: FindingExtractor) -> None:
+    obs = extractor.extract("went to Spain last week and now have a fever").observations["fever"]
+    assert obs.duration_hours is None
+
+
+def test_a_duration_after_now_still_attaches(extractor: FindingExtractor) -> None:
+    obs = extractor.extract("fever, now for 5 days").observations["fever"]
+    assert obs.duration_hours == 120
+
+
+def test_a_temperature_word_with_a_normal_reading_is_no_fever(extractor: FindingExtractor) -> None:
+    assert _presence(extractor, "slight temp of 37.8", "fever") == "unmentioned"
+
+
+@pytest.mark.parametrize(
+    ("text", "later"), [("I'm 8 weeks pregnant", False), ("I'm 30 weeks pregnant", True)]
+)
+def test_a_stated_stage_of_pregnancy_says_whether_it_is_past_20_weeks(
+    extractor: FindingExtractor, text: str, later: bool
+) -> None:
+    assert _presence(extractor, text, "later_pregnancy") is later

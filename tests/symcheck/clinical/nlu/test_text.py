@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from symcheck.clinical.nlu.text import normalise, phrase_key, stem, tokenize
 
 
@@ -48,3 +50,10 @@ def test_her_is_kept_in_phrase_keys() -> None:
 
 def test_his_is_still_a_filler() -> None:
     assert phrase_key("pain in his chest") == phrase_key("pain in chest")
+
+
+@pytest.mark.parametrize(
+    ("word", "fixed"), [("swolen", "swollen"), ("nite", "night"), ("realy", "really")]
+)
+def test_everyday_misspellings_are_respelt_before_stemming(word: str, fixed: str) -> None:
+    assert [t.text for t in tokenize(word)] == [t.text for t in tokenize(fixed)]
