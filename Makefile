@@ -9,7 +9,7 @@ SHELL := /bin/bash
 help:
 	@echo "make run     start Rasa, the action server and the gateway (sets up and trains if needed)"
 	@echo "make test    run the whole test suite (sets up and trains if needed)"
-	@echo "make train   train the Rasa model if its inputs changed"
+	@echo "make train   train the Rasa model and the condition classifier if their inputs changed"
 	@echo "make lint    ruff"
 	@echo "make bench   turn latency and memory benchmark"
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +140,7 @@ class SimulatedPatient:
         if state.phase is Phase.AGE:
             if case.age is None:
                 return Turn(Act.DONT_KNOW, "I'd rather not say")
-            return Turn(Act.INFORM, f"{case.age:g}")
+            return Turn(Act.INFORM, _spoken_age(case.age))
         if state.phase is Phase.SEX:
             if case.sex is None:
                 return Turn(Act.DONT_KNOW, "I'd rather not say")
@@ -157,13 +157,32 @@ class SimulatedPatient:
         return Turn(Act.AFFIRM, f"yes, {answer.words}" if answer.words else "")
 
 
-def assess_case(engine: InterviewEngine, case: Case) -> dict[str, Any]:
+def _spoken_age(age: float) -> str:
+    """The age as a parent would type it: babies in weeks or months, not "0.06" years."""
+    if age >= 1:
+        return f"{age:g}"
+    if age < 0.25:
+        weeks = max(1, round(age * 52.18))
+        return f"{weeks} week{'s' if weeks > 1 else ''}"
+    months = max(1, round(age * 12))
+    return f"{months} month{'s' if months > 1 else ''}"
+
+
+#: Called with the case id and the interview state after every step (for evaluation curves).
+StepObserver = Callable[[str, InterviewState], None]
+
+
+def assess_case(
+    engine: InterviewEngine, case: Case, observe: StepObserver | None = None
+) -> dict[str, Any]:
     """Run one interview to its end and report it in the output contract."""
     patient = SimulatedPatient(engine, case)
     state = engine.new_state()
     turn = patient.opening()
     for _ in range(_turn_limit(engine)):
         state = engine.step(state, turn).state
+        if observe is not None:
+            observe(case.id, state)
         if state.phase in _TERMINAL:
             break
         turn = patient.reply(state)
@@ -173,7 +192,9 @@ def assess_case(engine: InterviewEngine, case: Case) -> dict[str, Any]:
     return _report(engine, case.id, state, state.result)
 
 
-def assess_lines(engine: InterviewEngine, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+def assess_lines(
+    engine: InterviewEngine, lines: Iterable[str], observe: StepObserver | None = None
+) -> Iterator[dict[str, Any]]:
     """One output record per non-blank input line, in order; failures become error records."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -184,7 +205,7 @@ def assess_lines(engine: InterviewEngine, lines: Iterable[str]) -> Iterator[dict
             yield {"id": case_id_of(line, number), "error": str(exc)}
             continue
         try:
-            yield assess_case(engine, case)
+            yield assess_case(engine, case, observe)
         except Exception as exc:
             yield {"id": case.id, "error": f"{type(exc).__name__}: {exc}"}
 
@@ -255,7 +276,12 @@ def _phrase_findings(
     extraction = engine.extractor.extract(words)
     found: dict[str, Observation | None] = {}
     for mention in extraction.mentions:
-        found.setdefault(mention.finding_id, extraction.observations[mention.finding_id])
+        # A mention need not come with an observation: "temperature 37.9" names the fever
+        # finding but is deliberately not read as a fever. Skip it rather than guess.
+        observation = extraction.observations.get(mention.finding_id)
+        if observation is None:
+            continue
+        found.setdefault(mention.finding_id, observation)
     if found:
         return found
     key = normalise(phrase).strip().replace("_", " ")

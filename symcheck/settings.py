@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     kb_dir: Path = REPO_ROOT / "knowledge_base"
     rules_dir: Path = REPO_ROOT / "triage_rules"
     max_questions: int = Field(default=15, ge=1, le=60)
+    # The transformer condition classifier (``make train`` writes it): pooled with the
+    # knowledge-base scorer when its model is present; off -> the knowledge-base scorer alone.
+    classifier_enabled: bool = True
+    classifier_dir: Path = REPO_ROOT / "models" / "classifier"
+    classifier_threads: int = Field(default=1, ge=1, le=8)  # onnxruntime intra-op threads
 
     log_level: str = "INFO"
 

@@ -17,7 +17,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("symcheck.cli.chat", "chat with the running stack in the terminal"),
     "assess": ("symcheck.cli.assess", "assess JSON-lines cases with a simulated patient"),
     "evaluate": ("symcheck.cli.evaluate", "evaluate triage and diagnosis on gold cases; report"),
+    "evaluate-extraction": (
+        "symcheck.cli.evaluate_extraction",
+        "precision and recall of the finding extractor on annotated sentences",
+    ),
     "kb": ("symcheck.cli.kb", "knowledge-base version lock (lock, check)"),
+    "classifier": ("symcheck.cli.classifier", "train the transformer condition classifier"),
     "serve-gateway": ("symcheck.cli.serve_gateway", "run the gateway (web chat, dashboard, API)"),
     "serve-actions": ("symcheck.cli.serve_actions", "run the Rasa action server (localhost)"),
     "db": ("symcheck.cli.db", "database migrations"),

@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from symcheck.clinical.classifier.runtime import keep_training_libraries_out, limit_math_threads
+
+    keep_training_libraries_out()  # before spaCy is imported
     from actions.engine_provider import set_engine
     from symcheck.actions_server import build_executor, create_action_app
     from symcheck.clinical.engine_factory import load_interview_engine
@@ -34,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         logger.error("cannot start the action server: %s", exc)
         return 2
+    limit_math_threads(1)
     engine = load_interview_engine(settings)
     set_engine(engine)
     app = create_action_app(token, build_executor())

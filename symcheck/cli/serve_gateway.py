@@ -62,6 +62,9 @@ def build_config(args: argparse.Namespace) -> uvicorn.Config:
 
 
 def run(args: argparse.Namespace) -> int:
+    from symcheck.clinical.classifier.runtime import keep_training_libraries_out
+
+    keep_training_libraries_out()  # the red-flag precheck loads spaCy; it needs no PyTorch
     configure_logging(get_settings().log_level)
     GatewayServer(build_config(args)).run()
     return 0

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from symcheck.clinical.classifier.calibration import Reliability
 from symcheck.evaluation.metrics import (
     DISPOSITIONS,
     ERROR_COLUMN,
@@ -22,10 +23,14 @@ from symcheck.evaluation.outcomes import AGE_ORDER, CaseOutcome, Direction
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from symcheck.evaluation.comparison import ScorerRun
+
 CONFUSION_PNG = "confusion_matrix.png"
 SYSTEM_PNG = "accuracy_by_system.png"
 DIRECTION_PNG = "triage_direction_by_disposition.png"
 AGE_PNG = "accuracy_by_age_band.png"
+CASE_RELIABILITY_PNG = "calibration_by_scorer.png"
+QUESTIONS_PNG = "accuracy_by_questions_asked.png"
 _DPI = 110
 _DIRECTION_COLOURS = {
     Direction.UNDER: "#c0392b",
@@ -51,6 +56,26 @@ def write_charts(out_dir: Path, outcomes: Sequence[CaseOutcome]) -> list[Path]:
                 breakdown(outcomes, lambda o: o.age_band, AGE_ORDER), "Accuracy by age band"
             ),
             out_dir / AGE_PNG,
+        ),
+    ]
+
+
+def write_comparison_charts(out_dir: Path, runs: Sequence[ScorerRun]) -> list[Path]:
+    """Write the side-by-side charts: calibration and accuracy against questions asked."""
+    return [
+        _save(
+            reliability_figure(
+                {run.name: run.reliability for run in runs},
+                "Calibration of the top condition's score (development cases)",
+            ),
+            out_dir / CASE_RELIABILITY_PNG,
+        ),
+        _save(
+            questions_figure(
+                {run.name: run.curve for run in runs},
+                "Diagnosis accuracy against follow-up questions asked",
+            ),
+            out_dir / QUESTIONS_PNG,
         ),
     ]
 
@@ -146,3 +171,63 @@ def direction_figure(outcomes: Sequence[CaseOutcome]) -> Figure:
 def _save(figure: Figure, path: Path) -> Path:
     figure.savefig(path, format="png")
     return path
+
+
+def reliability_figure(series: Mapping[str, Reliability], title: str) -> Figure:
+    """Reliability diagram: accuracy against top-1 confidence per bin, one line per scorer
+    (marker area by bin size), with the diagonal of perfect calibration and each ECE."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 6), dpi=_DPI, layout="constrained")
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], color="#7f8c8d", linestyle="--", linewidth=1, label="perfect")
+    total = max((sum(r.count) for r in series.values()), default=1) or 1
+    for name, rel in series.items():
+        points = [
+            (c, a, n) for c, a, n in zip(rel.confidence, rel.accuracy, rel.count, strict=True) if n
+        ]
+        if not points:
+            continue
+        xs, ys, ns = zip(*points, strict=True)
+        line = axes.plot(xs, ys, marker="", linewidth=1.5, label=f"{name} (ECE {rel.ece:.3f})")
+        axes.scatter(
+            xs, ys, s=[20 + 400 * n / total for n in ns], color=line[0].get_color(), alpha=0.6
+        )
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.set_xlabel("top-1 probability (confidence)")
+    axes.set_ylabel("top-1 accuracy")
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="upper left", fontsize=8)
+    return figure
+
+
+def questions_figure(curves: Mapping[str, Mapping[int, tuple[float, float]]], title: str) -> Figure:
+    """Top-1 (solid) and top-3 (dashed) accuracy against the number of questions asked, one
+    colour per scorer; ``curves[name][n] = (top1, top3)``."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 5), dpi=_DPI, layout="constrained")
+    axes = figure.add_subplot()
+    for name, curve in curves.items():
+        xs = sorted(curve)
+        line = axes.plot(
+            xs, [100 * curve[x][0] for x in xs], marker="o", markersize=3, label=f"{name}: top-1"
+        )
+        axes.plot(
+            xs,
+            [100 * curve[x][1] for x in xs],
+            linestyle="--",
+            marker="s",
+            markersize=3,
+            color=line[0].get_color(),
+            label=f"{name}: top-3",
+        )
+    axes.set_ylim(0, 100)
+    axes.set_xlabel("follow-up questions asked")
+    axes.set_ylabel("% of cases with the gold diagnosis ranked")
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower right", fontsize=8)
+    return figure

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from symcheck.evaluation import charts
+from symcheck.evaluation.comparison import ScorerRun
 from symcheck.evaluation.metrics import (
     DISPOSITIONS,
     ERROR_COLUMN,
@@ -41,8 +42,17 @@ class ReportFiles:
     charts: tuple[Path, ...]
 
 
-def write_report(out_dir: Path, outcomes: Sequence[CaseOutcome], info: RunInfo) -> ReportFiles:
-    """Write ``report.md``, ``results.jsonl`` and the PNG charts into ``out_dir``."""
+def write_report(
+    out_dir: Path,
+    outcomes: Sequence[CaseOutcome],
+    info: RunInfo,
+    comparison: Sequence[ScorerRun] = (),
+) -> ReportFiles:
+    """Write ``report.md``, ``results.jsonl`` and the PNG charts into ``out_dir``.
+
+    With ``comparison`` (several scorers on the same cases) the report also puts them side
+    by side, with a reliability diagram and accuracy against the number of questions.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     results = out_dir / RESULTS_FILE
     results.write_text(
@@ -50,19 +60,27 @@ def write_report(out_dir: Path, outcomes: Sequence[CaseOutcome], info: RunInfo) 
         encoding="utf-8",
     )
     pngs = charts.write_charts(out_dir, outcomes)
+    if comparison:
+        pngs += charts.write_comparison_charts(out_dir, comparison)
     report = out_dir / REPORT_FILE
-    report.write_text(render_markdown(outcomes, info, [p.name for p in pngs]), encoding="utf-8")
+    report.write_text(
+        render_markdown(outcomes, info, [p.name for p in pngs], comparison), encoding="utf-8"
+    )
     return ReportFiles(report=report, results=results, charts=tuple(pngs))
 
 
 def render_markdown(
-    outcomes: Sequence[CaseOutcome], info: RunInfo, chart_files: Sequence[str] = ()
+    outcomes: Sequence[CaseOutcome],
+    info: RunInfo,
+    chart_files: Sequence[str] = (),
+    comparison: Sequence[ScorerRun] = (),
 ) -> str:
     """The whole report as Markdown."""
     summary = summarise(outcomes)
     sections = [
         _header(info, summary),
         _headline(summary),
+        *([_side_by_side(comparison, chart_files)] if comparison else []),
         _targets(summary),
         _confusion(outcomes, chart_files),
         _breakdown_section(
@@ -116,6 +134,7 @@ def _header(info: RunInfo, summary: Summary) -> str:
         ("case set version", info.cases_version or _DASH),
         ("knowledge base version", info.kb_version),
         ("red-flag rules version", info.rules_version),
+        ("condition scorer", info.scorer),
         ("question cap", str(info.max_questions)),
         ("cases", str(summary.n)),
         ("errors (interview did not finish)", str(summary.errors.count)),
@@ -145,6 +164,50 @@ def _headline(summary: Summary) -> str:
         ("questions asked, mean", _number(summary.questions_mean), ""),
     ]
     return "## Summary\n\n" + _table(["metric", "value", "95% CI (Wilson)"], rows)
+
+
+def _side_by_side(runs: Sequence[ScorerRun], chart_files: Sequence[str]) -> str:
+    headers = [
+        "scorer",
+        "top-1",
+        "top-3",
+        "top-5",
+        "emergency sens.",
+        "safe triage",
+        "triage exact",
+        "median q.",
+        "top-1 ECE",
+    ]
+    rows = [
+        (
+            run.name,
+            format_rate(run.summary.top1),
+            format_rate(run.summary.top3),
+            format_rate(run.summary.top5),
+            format_rate(run.summary.emergency_sensitivity),
+            format_rate(run.summary.safe),
+            format_rate(run.summary.triage_exact),
+            _number(run.summary.questions_median),
+            f"{run.reliability.ece:.3f}",
+        )
+        for run in runs
+    ]
+    text = (
+        "## Scorers side by side\n\nThe same cases and simulated patients through the same "
+        "interview engine and red-flag rules, with each condition scorer in the loop: it "
+        "ranks the conditions the patient and the clinician see and feeds the triage (the "
+        "knowledge-base ranking chooses the questions in every run, and the combination "
+        "cannot advise below the knowledge-base scorer; the classifier alone is measured "
+        "without that floor). Top-1 ECE: expected calibration error of the top condition's "
+        "score on these cases (10 bins).\n\n" + _table(headers, rows)
+    )
+    for name, caption in (
+        (charts.CASE_RELIABILITY_PNG, "calibration on the cases"),
+        (charts.QUESTIONS_PNG, "accuracy against questions asked"),
+    ):
+        if name in chart_files:
+            text += f"\n\n![{caption}]({name})"
+    return text
 
 
 def _targets(summary: Summary) -> str:
@@ -211,6 +274,8 @@ def _breakdown_section(title: str, groups: Mapping[str, Summary]) -> str:
 
 
 def _charts(chart_files: Sequence[str]) -> str:
+    shown = (charts.CASE_RELIABILITY_PNG, charts.QUESTIONS_PNG)  # in the side-by-side section
+    chart_files = [name for name in chart_files if name not in shown]
     if not chart_files:
         return "## Charts\n\nNo charts were written."
     images = "\n\n".join(f"![{Path(name).stem.replace('_', ' ')}]({name})" for name in chart_files)

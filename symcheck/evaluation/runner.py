@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from symcheck.assess import assess_lines
+from symcheck.assess import StepObserver, assess_lines
 from symcheck.clinical.interview.engine import InterviewEngine
 from symcheck.evaluation.cases import GoldCase
 from symcheck.evaluation.outcomes import CaseOutcome, build_outcome
@@ -25,15 +25,19 @@ class RunInfo:
     rules_version: str
     max_questions: int
     generated_at: str
+    scorer: str = "knowledge-base scorer"
 
 
-def evaluate(engine: InterviewEngine, cases: Sequence[GoldCase]) -> list[CaseOutcome]:
+def evaluate(
+    engine: InterviewEngine, cases: Sequence[GoldCase], observe: StepObserver | None = None
+) -> list[CaseOutcome]:
     """Assess every case with the simulated patient and compare it with its gold fields.
 
     The case lines go through :func:`symcheck.assess.assess_lines` unchanged, so the results
     are exactly what ``symcheck assess`` prints for them (gold fields are ignored there).
+    ``observe`` sees the interview state after every step.
     """
-    records = list(assess_lines(engine, [case.line for case in cases]))
+    records = list(assess_lines(engine, [case.line for case in cases], observe))
     if [r.get("id") for r in records] != [case.id for case in cases]:
         raise RuntimeError("assess returned records out of step with the cases")
     kb_conditions = [(c.name, c.icd10) for c in engine.kb.conditions.values()]
@@ -43,7 +47,12 @@ def evaluate(engine: InterviewEngine, cases: Sequence[GoldCase]) -> list[CaseOut
     ]
 
 
-def run_info(engine: InterviewEngine, cases_path: Path, generated_at: str) -> RunInfo:
+def run_info(
+    engine: InterviewEngine,
+    cases_path: Path,
+    generated_at: str,
+    scorer: str = "knowledge-base scorer",
+) -> RunInfo:
     """The report header for a run of ``engine`` on the case file at ``cases_path``."""
     return RunInfo(
         cases_path=str(cases_path),
@@ -52,6 +61,7 @@ def run_info(engine: InterviewEngine, cases_path: Path, generated_at: str) -> Ru
         rules_version=engine.rules.version,
         max_questions=engine.config.max_questions,
         generated_at=generated_at,
+        scorer=scorer,
     )
 
 

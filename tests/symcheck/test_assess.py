@@ -211,3 +211,26 @@ def test_a_low_confidence_result_is_still_a_result(engine: InterviewEngine) -> N
     assert state.result is not None
     assert state.result.low_confidence  # handed to a clinician, but assessed
     assert record["triage"] == state.result.disposition.value
+
+
+def test_a_fact_mention_without_an_observation_is_skipped(
+    engine: InterviewEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "temperature 37.9" names the fever finding but is deliberately not read as a fever:
+    # the extractor returns a mention with no observation. The simulated patient must not
+    # crash on it (it used to raise KeyError: 'fever') and answers "don't know".
+    from symcheck.clinical.nlu.extractor import Extraction, Mention
+
+    real_extract = engine.extractor.extract
+
+    def extract(text: str) -> Extraction:
+        if "37.9" in text:
+            return Extraction(mentions=(Mention("fever", "temperature", 0, 1, True),))
+        return real_extract(text)
+
+    monkeypatch.setattr(engine.extractor, "extract", extract)
+    case = Case("t", "I have a cough", 30, "male", facts={"temperature 37.9": True})
+    patient = SimulatedPatient(engine, case)
+    answer = patient.reply(InterviewState(phase=Phase.QUESTIONS, current="fever"))
+    assert answer.act is Act.DONT_KNOW
+    check_contract(assess_case(engine, case))

@@ -57,6 +57,7 @@ from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import RuleSet
 from symcheck.clinical.safety import check_facts
 from symcheck.clinical.scoring.base import ConditionScorer, Evidence, Ranking
+from symcheck.clinical.scoring.combined import CombinedScorer
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
 from symcheck.clinical.triage import ReasonKind, TriageDecision, Triager
 
@@ -86,6 +87,10 @@ class EngineConfig:
     clinic_name: str = "the clinic"
     emergency_number: str = "112"
     max_questions: int = 15
+    #: With another scorer than the knowledge-base one (the transformer classifier pooled
+    #: with it), the advice the knowledge-base scorer alone would give is a floor: another
+    #: scorer may raise the advice, never lower it (as the red-flag rules set theirs).
+    kb_triage_floor: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,10 +102,20 @@ class StepResult:
 
 @dataclass(frozen=True)
 class Estimate:
-    """The current view of the case: condition ranking and triage decision."""
+    """The current view of the case: condition ranking and triage decision.
+
+    ``kb_ranking`` is the knowledge-base scorer's own ranking, which steers the questions
+    (the selector's look-ahead is computed under that model); it is ``ranking`` itself when
+    the engine scores with the knowledge base alone.
+    """
 
     ranking: Ranking
     decision: TriageDecision
+    kb_ranking: Ranking | None = None
+
+    @property
+    def question_ranking(self) -> Ranking:
+        return self.kb_ranking if self.kb_ranking is not None else self.ranking
 
 
 @dataclass
@@ -141,6 +156,7 @@ class InterviewEngine:
         self.extractor = extractor or FindingExtractor(kb)
         naive_bayes = NaiveBayesScorer(kb)
         self.scorer: ConditionScorer = scorer or naive_bayes
+        self._kb_scorer = naive_bayes
         self.triager = Triager(kb)
         self.selector = QuestionSelector(kb, rules, naive_bayes.model, self.triager)
         self.copy = wording.Copy(self.config.clinic_name, self.config.emergency_number)
@@ -169,9 +185,33 @@ class InterviewEngine:
         return _done(draft)
 
     def estimate(self, state: InterviewState) -> Estimate:
-        """Rank the conditions and triage on what is known now."""
-        ranking = self.scorer.rank(Evidence(state.facts, state.texts))
-        return Estimate(ranking, self.triager.decide(state.facts, ranking, self._fired(state)))
+        """Rank the conditions and triage on what is known now (see
+        :attr:`EngineConfig.kb_triage_floor`)."""
+        evidence = Evidence(state.facts, state.texts)
+        fired = self._fired(state)
+        if self.scorer is self._kb_scorer:
+            ranking = self.scorer.rank(evidence)
+            return Estimate(ranking, self.triager.decide(state.facts, ranking, fired))
+        ranking, kb_ranking = self._rank_with_kb(evidence)
+        decision = self.triager.decide(state.facts, ranking, fired)
+        if self.config.kb_triage_floor:
+            floor = self.triager.decide(state.facts, kb_ranking, fired)
+            if floor.disposition.urgency > decision.disposition.urgency:
+                decision = floor
+        return Estimate(ranking, decision, kb_ranking)
+
+    def _rank_with_kb(self, evidence: Evidence) -> tuple[Ranking, Ranking]:
+        """The scorer's ranking and the knowledge-base scorer's (reused from a pool)."""
+        scorer = self.scorer
+        if isinstance(scorer, CombinedScorer):
+            parts = [part.rank(evidence) for part, _ in scorer.scorers]
+            kb = [
+                r
+                for (part, _), r in zip(scorer.scorers, parts, strict=True)
+                if isinstance(part, NaiveBayesScorer)
+            ]
+            return scorer.pool(parts), kb[0] if kb else self._kb_scorer.rank(evidence)
+        return scorer.rank(evidence), self._kb_scorer.rank(evidence)
 
     def summary(self, state: InterviewState) -> CaseSummary:
         """What a clinician needs to see about the case, as known now."""
@@ -283,6 +323,8 @@ class InterviewEngine:
         d.update(offer=None)
         said_demographics = self._take_demographics(d, turn, ex, overwrite=True)
         complaint = tuple(dict.fromkeys(m.finding_id for m in ex.mentions if m.present is True))
+        if not complaint:  # a reading alone ("bp machine says 165/100", "temp 39.5") is a complaint
+            complaint = tuple(fid for fid in ex.present_ids if fid not in ex.implied)
         self._record(d, ex.observations, undoable=False)  # the complaint is not an answer
         if complaint:
             d.update(chief_complaint=complaint, complaint_attempts=0, unclear_attempts=0)
@@ -528,7 +570,7 @@ class InterviewEngine:
     def _choose(self, state: InterviewState, estimate: Estimate) -> QuestionChoice:
         return self.selector.choose(
             state.facts,
-            estimate.ranking,
+            estimate.question_ranking,
             fired=self._fired(state),
             asked=state.asked,
             questions_asked=state.questions_asked,

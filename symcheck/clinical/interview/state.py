@@ -16,8 +16,17 @@ from symcheck.clinical.interview.protocol import HandoffReason
 from symcheck.clinical.patient import Observation, PatientFacts
 
 STATE_VERSION = 1
-MAX_TEXTS = 5  # patient messages kept for a later text classifier
+MAX_TEXTS = 5  # patient messages kept for the text classifier
 MAX_TEXT_CHARS = 500
+
+
+def kept_texts(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The messages kept for the text classifier: the first (usually the complaint, in the
+    patient's own words) and the latest ones, :data:`MAX_TEXTS` in all, each capped."""
+    capped = tuple(t[:MAX_TEXT_CHARS] for t in texts)
+    if len(capped) <= MAX_TEXTS:
+        return capped
+    return (capped[0], *capped[-(MAX_TEXTS - 1) :])
 
 
 class StateError(ValueError):
@@ -182,11 +191,11 @@ class InterviewState:
     texts: tuple[str, ...] = ()
 
     def with_text(self, text: str) -> InterviewState:
-        """Remember a patient message (the last :data:`MAX_TEXTS`, capped in length)."""
+        """Remember a patient message (see :func:`kept_texts`)."""
         text = text.strip()
         if not text:
             return self
-        return replace(self, texts=(*self.texts, text[:MAX_TEXT_CHARS])[-MAX_TEXTS:])
+        return replace(self, texts=kept_texts((*self.texts, text)))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (for the Rasa slot)."""
@@ -245,7 +254,7 @@ class InterviewState:
                 demographics_done=tuple(data.get("demographics_done") or ()),
                 handoff_reason=HandoffReason(reason) if reason else None,
                 handoff_disposition=Disposition(handoff) if handoff else None,
-                texts=tuple(str(t) for t in data.get("texts") or ())[-MAX_TEXTS:],
+                texts=kept_texts(tuple(str(t) for t in data.get("texts") or ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"malformed state: {exc}") from exc

@@ -1,4 +1,9 @@
-"""Duration, severity and onset phrases ("for 3 days", "worst ever", "came on suddenly")."""
+"""Duration, severity and onset phrases ("for 3 days", "worst ever", "came on suddenly").
+
+Severity comes from severity words and scores (mild 3, moderate 5, bad 7, severe 8,
+excruciating 9, worst ever 10, "7/10", "it's about a 7"), not from intensifiers on other
+words ("really itchy", "very thirsty").
+"""
 
 from __future__ import annotations
 
@@ -27,9 +32,15 @@ _NUM = (
     r"|six|seven|eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(minute|min|hour|hr|day|night|week|wk|month|year|yr)s?"
-_AMOUNT = re.compile(rf"\b{_NUM}\s*-?\s*{_UNIT}\b(?!\s*-?\s*(?:old|pregnant|gestation))")
+# Not how long a symptom has lasted: an age, a stage of pregnancy, time since a birth or an
+# operation ("3 weeks postpartum", "2 days post op", "a week after my operation").
+_AMOUNT = re.compile(
+    rf"\b{_NUM}\s*-?\s*{_UNIT}\b"
+    r"(?!\s*-?\s*(?:old|pregnant|gestation|post\w*|after\b))"
+)
 _FIXED = [
     (re.compile(r"\b(since|from) (this morning|earlier today|today)\b"), 6.0),
+    (re.compile(r"\bthis morning\b"), 6.0),
     (re.compile(r"\b(since )?(last night|yesterday evening|overnight)\b"), 12.0),
     (re.compile(r"\b(since )?(the )?day before yesterday\b"), 48.0),
     (re.compile(r"\b(since )?yesterday\b"), 24.0),
@@ -42,11 +53,21 @@ _FIXED = [
     (re.compile(r"\b(just now|a few minutes ago|minutes ago|just started)\b"), 0.25),
 ]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)"
 _SINCE_WEEKDAY = re.compile(
-    r"\bsince (?:last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    rf"\bsince (?:last )?{_DAY}\b"
+    # "started with a sore throat on monday", "came on over the weekend"
+    r"|\b(?:started|began|begun|came on|first noticed)\b[^.,;!?]{0,40}?"
+    rf"\b(?:on|over|at) (?:last )?{_DAY}\b"
 )
 
-_SCALE = re.compile(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b")
+_SCALE = re.compile(
+    r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"
+    # "the pain is about a 7", "it's a 6"
+    r"|\b(?:is|its|at|about|around|maybe|probably|like)\s+(?:about\s+|around\s+|maybe\s+|like\s+)?"
+    r"an?\s+(10|[0-9])\b(?![.,/]\d)(?!\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|hrs?|mins?|"
+    r"minutes?|times|yo|yr|pm|am|kg|lbs?|%|degrees?|out|or|to)\b)"
+)
 _SEVERITY_WORDS = [
     (
         re.compile(
@@ -70,8 +91,11 @@ _SEVERITY_WORDS = [
         ),
         8,
     ),
+    (re.compile(r"\b(splitting|blinding|banging|driving me (?:crazy|mad|insane))\b"), 8),
+    (re.compile(r"\bnot (?:too|that|so|very) bad\b"), 3),
     (re.compile(r"\b(moderate|quite bad|pretty bad)\b"), 5),
-    (re.compile(r"\b(mild|slight|a bit of|a little|minor)\b"), 3),
+    (re.compile(r"\b(bad|nasty)\b"), 7),
+    (re.compile(r"\b(mild|slight|slightly|a bit of|bit of|a little|minor)\b"), 3),
 ]
 _SUDDEN = re.compile(
     r"\b(sudden|suddenly|all of a sudden|out of nowhere|out of the blue|came on fast|"
@@ -102,23 +126,29 @@ def durations(clause: str, today: date | None = None) -> list[Span]:
                 spans.append((match.start(), match.end(), hours))
                 taken.append((match.start(), match.end()))
     for match in _SINCE_WEEKDAY.finditer(clause):
+        day = match.group(1) or match.group(2)
         if today is None:
             hours = 96.0  # "since <weekday>": somewhere in the last week; take the middle
         else:
-            days = (today.weekday() - _WEEKDAYS.index(match.group(1))) % 7 or 7
+            weekday = _WEEKDAYS.index("saturday" if day == "the weekend" else day)
+            days = (today.weekday() - weekday) % 7 or 7
             hours = days * 24.0
-        spans.append((match.start(), match.end(), hours))
+        if not any(a <= match.start() < b for a, b in taken):
+            spans.append((match.start(), match.end(), hours))
     return sorted(spans, key=lambda s: s[0])
 
 
 def severities(clause: str) -> list[Span]:
     """Every severity said in a normalised clause: ``(start, end, 0-10)`` spans."""
     spans: list[Span] = [
-        (m.start(), m.end(), min(int(m.group(1)), 10)) for m in _SCALE.finditer(clause)
+        (m.start(), m.end(), min(int(m.group(1) or m.group(2)), 10))
+        for m in _SCALE.finditer(clause)
     ]
     for pattern, value in _SEVERITY_WORDS:
         for match in pattern.finditer(clause):
-            if not any(s <= match.start() < e for s, e, _ in spans):
+            if not any(
+                s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in spans
+            ):
                 spans.append((match.start(), match.end(), value))
     return sorted(spans, key=lambda s: s[0])
 

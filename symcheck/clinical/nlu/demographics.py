@@ -19,13 +19,13 @@ _AGE_UNITS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "yr
 # Units and words after a number that mean it is not an age.
 _NOT_AGE = (
     r"(?!\s*(?:kg|kgs|lbs?|pounds|stone|st\b|cm|ft\b|foot|feet|inch|inches|%|degrees?|c\b|f\b|"
-    r"weeks?|days?|hours?|hrs?|minutes?|mins?|months?|times|x\b|am\b|pm\b|mg|ml|o ?clock|"
+    r"weeks?|wks?\b|days?|hours?|hrs?|minutes?|mins?|months?|times|x\b|am\b|pm\b|mg|ml|o ?clock|"
     r"tablets?|pills?|\.\d|/|\+\s*\d))"
 )
 _RELATIVE = (
     r"(?:son|daughter|child|kid|baby|boy|girl|husband|wife|mum|mom|dad|father|mother|grandma|"
     r"grandmother|nan|nana|granny|grandad|grandpa|grandfather|partner|toddler|brother|sister|"
-    r"little one|niece|nephew|friend)"
+    r"little one|niece|nephew|friend|grandson|granddaughter|grandchild)"
 )
 _AGE_PATTERNS = [
     # "6 weeks old", "six weeks old", "3 months old", "34 years old", "34-year-old"
@@ -42,6 +42,8 @@ _AGE_PATTERNS = [
     re.compile(r"^\s*(?:f|m)\s*[,/]\s*(\d{1,3})\b()"),
     # "female, 72", "man 45"
     re.compile(r"\b(?:female|male|woman|man)\s*,?\s*(\d{1,3})\b" + _NOT_AGE + "()"),
+    # "18 female", "45, male"
+    re.compile(r"(?<![\d.])\b(\d{1,3})\s*,?\s*(?:female|male|woman|man|lady|guy|lad|bloke)\b()"),
     # "my son is 4", "my daughter (3)", "she is 80", "he's 2"
     re.compile(
         rf"\b(?:my {_RELATIVE}|he|she|hes|shes)\s+(?:is\s+)?\(?\s*(\d{{1,3}})\b{_NOT_AGE}()"
@@ -82,20 +84,25 @@ _GESTATION_PATTERNS = [
 ]
 _WEEKS = {"week": 1.0, "wk": 1.0, "month": 4.35, "": 1.0}
 _NEWBORN = re.compile(r"\b(?:newborn|new born|neonate|just born|born (?:yesterday|today))\b")
+_SEX_AGE = r"\b\d{1,3}\s*(?:yo|y/o|yrs?|years?|year)?\s*-?\s*(?:old\s+)?"
 _FEMALE = re.compile(
     r"\b(?:i am|im|iam)\s+(?:a\s+)?(?:\d{1,3}\s*(?:yo|y/o|years? old|year old)?\s*)?"
-    r"(?:(?:and|,)\s*(?:a\s+)?)?(woman|female|girl|lady|mum|mom|mother)\b"
+    r"(?:(?:and|,)\s*(?:a\s+)?)?(?:new\s+|single\s+|young\s+)?"
+    r"(woman|female|girl|lady|mum|mom|mother)\b"
     r"|\b\d{1,2}\s?f\b|\bf\s?\d{1,2}\b|^\s*f\s*[,/]\s*\d|\b(?:female|woman)\s*,?\s*\d{1,3}\b"
     r"|\bmy (?:daughter|wife|mum|mom|mother|grandma|grandmother|nan|nana|granny|girlfriend|"
-    r"sister|baby girl|niece)s?\b|\b(?:she is|shes)\s+\d{1,3}\b"
+    r"sister|baby girl|niece|granddaughter)s?\b|\b(?:she is|shes)\s+\d{1,3}\b"
+    rf"|{_SEX_AGE}(?:woman|female|girl|lady)\b|\b(?:woman|female|girl|lady)\s+aged?\s+\d"
 )
 _MALE = re.compile(
     r"\b(?:i am|im|iam)\s+(?:a\s+)?(?:\d{1,3}\s*(?:yo|y/o|years? old|year old)?\s*)?"
-    r"(?:(?:and|,)\s*(?:a\s+)?)?(man|male|guy|boy|dad|father|bloke)\b"
+    r"(?:(?:and|,)\s*(?:a\s+)?)?(?:new\s+|single\s+|young\s+)?"
+    r"(man|male|guy|boy|dad|father|bloke|lad)\b"
     r"|(?<!for )(?<!since )\b\d{1,2}\s?m\b|\bm\s?\d{1,2}\b|^\s*m\s*[,/]\s*\d"
     r"|\b(?:male|man)\s*,?\s*\d{1,3}\b"
     r"|\bmy (?:son|husband|dad|father|grandad|grandpa|grandfather|boyfriend|brother|baby boy|"
-    r"nephew)s?\b|\b(?:he is|hes)\s+\d{1,3}\b"
+    r"nephew|grandson)s?\b|\b(?:he is|hes)\s+\d{1,3}\b"
+    rf"|{_SEX_AGE}(?:man|male|guy|boy|lad|bloke)\b|\b(?:man|male|guy|boy|lad|bloke)\s+aged?\s+\d"
 )
 _BARE_SEX = {
     "female": Sex.FEMALE,
@@ -135,6 +142,8 @@ _OTHER_PREGNANT = re.compile(
     r"|\bpregnant before\b|\blast (?:time i was )?pregnant\b"
 )
 _MAX_AGE = 120.0
+# "my girlfriend is pregnant": the writer's sex is not said.
+_PARTNER_PREGNANT = re.compile(rf"\b(?:my )?{_PARTNER}(?:\s+is|s)?\s+(?:\S+\s+){{0,3}}pregnant\b")
 # The writer speaks of her own body after a birth: a baby's age in the message is not hers.
 _WRITER_IS_NEW_MOTHER = re.compile(
     r"\b(?:i gave birth|i have given birth|ive given birth|since i (?:had|gave birth)|"
@@ -157,12 +166,15 @@ def extract_demographics(text: str) -> Demographics:
     return read_demographics(normalise(text))[0]
 
 
-def read_demographics(norm: str) -> tuple[Demographics, tuple[tuple[int, int], ...]]:
+def read_demographics(
+    norm: str, whole: str | None = None
+) -> tuple[Demographics, tuple[tuple[int, int], ...]]:
     """Demographics from normalised text, and the character spans of the statements.
 
     The spans ("7 weeks" in "my little one is 7 weeks", "34 weeks" in "I'm 34 weeks") let the
     finding extractor keep an age or a stage of pregnancy from being read as how long a
-    symptom has lasted.
+    symptom has lasted. ``whole`` is the full text when ``norm`` has parts blanked out (about
+    someone else): a partner's pregnancy said there does not make the patient female.
     """
     spans: list[tuple[int, int]] = []
     gestation = _gestation(norm, spans)
@@ -176,7 +188,10 @@ def read_demographics(norm: str) -> tuple[Demographics, tuple[tuple[int, int], .
         pregnant = True
     if pregnant is False:
         gestation = None
-    demo = Demographics(age_years=age, sex=_sex(norm), pregnant=pregnant, gestation_weeks=gestation)
+    sex = _sex(norm)
+    if sex is None and pregnant is True and not _PARTNER_PREGNANT.search(whole or norm):
+        sex = Sex.FEMALE  # "I'm 28 weeks pregnant"
+    demo = Demographics(age_years=age, sex=sex, pregnant=pregnant, gestation_weeks=gestation)
     return demo, tuple(spans)
 
 

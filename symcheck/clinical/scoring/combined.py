@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from symcheck.clinical.scoring.base import ConditionScore, ConditionScorer, Evidence, Ranking
 
-_FLOOR = 1e-12
+#: Smallest probability a scorer is taken to give (a zero would veto a hypothesis outright).
+FLOOR = 1e-12
 
 
 class CombinedScorer:
@@ -26,21 +27,31 @@ class CombinedScorer:
             raise ValueError("weights must be positive")
         self._scorers = tuple(scorers)
 
+    @property
+    def scorers(self) -> tuple[tuple[ConditionScorer, float], ...]:
+        """The pooled scorers with their weights."""
+        return self._scorers
+
     def rank(self, evidence: Evidence) -> Ranking:
-        rankings = [(scorer.rank(evidence), weight) for scorer, weight in self._scorers]
-        ids = set.intersection(*({s.condition_id for s in r.scores} for r, _ in rankings))
+        return self.pool([scorer.rank(evidence) for scorer, _ in self._scorers])
+
+    def pool(self, rankings: Sequence[Ranking]) -> Ranking:
+        """The pooled ranking of the scorers' own rankings (in the order of the scorers)."""
+        weighted = [
+            ({s.condition_id: s.probability for s in r.scores}, r.unexplained, w)
+            for r, (_, w) in zip(rankings, self._scorers, strict=True)
+        ]
+        ids = set.intersection(*(set(probs) for probs, _, _ in weighted))
         log_scores: dict[str, float] = {}
         for cid in ids:
-            log_scores[cid] = sum(
-                w * math.log(max(r.probability(cid), _FLOOR)) for r, w in rankings
-            )
-        log_unexplained = sum(w * math.log(max(r.unexplained, _FLOOR)) for r, w in rankings)
+            log_scores[cid] = sum(w * math.log(max(p[cid], FLOOR)) for p, _, w in weighted)
+        log_unexplained = sum(w * math.log(max(u, FLOOR)) for _, u, w in weighted)
         top = max([log_unexplained, *log_scores.values()])
         weights = {cid: math.exp(v - top) for cid, v in log_scores.items()}
         unexplained = math.exp(log_unexplained - top)
         total = unexplained + sum(weights.values())
         supporting = {}
-        for ranking, _ in reversed(rankings):
+        for ranking in reversed(rankings):
             for score in ranking.scores:
                 if score.supporting:
                     supporting[score.condition_id] = score.supporting

@@ -129,3 +129,36 @@ def test_a_threshold_outside_zero_one_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         evaluate(tmp_path, write(tmp_path, COLD), "--min-safe-triage", "97")
     assert exc.value.code == 2
+
+
+def test_with_a_classifier_the_scorers_run_side_by_side(
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SYMCHECK_CLASSIFIER_DIR", str(tiny_model_dir))
+    from symcheck.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        code = evaluate(tmp_path, write(tmp_path, DETECTED, COLD))
+    finally:
+        get_settings.cache_clear()
+    assert code == 0
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "## Scorers side by side" in report
+    for name in ("knowledge-base scorer", "transformer classifier", "combination"):
+        assert name in report
+    assert (tmp_path / "report" / "calibration_by_scorer.png").is_file()
+    assert (tmp_path / "report" / "accuracy_by_questions_asked.png").is_file()
+    assert "combination (product default)" in capsys.readouterr().out
+
+
+def test_the_gain_gate_fails_without_a_classifier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = write(tmp_path, DETECTED, COLD)
+    code = evaluate(tmp_path, cases, "--require-combination-gain", "--scorer", "kb")
+    assert code == 1
+    assert "GATE FAILED: combination gain" in capsys.readouterr().err

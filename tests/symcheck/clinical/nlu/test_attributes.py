@@ -79,3 +79,45 @@ def test_no_severity() -> None:
 )
 def test_onset(clause: str, onset: Onset) -> None:
     assert attributes.onset(clause) is onset
+
+
+@pytest.mark.parametrize(
+    ("clause", "hours"),
+    [
+        ("this morning", 6),
+        ("3 weeks postpartum", None),
+        ("2 days post op", None),
+        ("a week after my operation", None),
+    ],
+)
+def test_more_durations(clause: str, hours: float | None) -> None:
+    assert attributes.duration_hours(clause) == hours
+
+
+@pytest.mark.parametrize(
+    ("clause", "hours"),
+    [("since the weekend", 120), ("started on monday", 72), ("came on over the weekend", 120)],
+)
+def test_days_of_the_week_count_back_from_today(clause: str, hours: float) -> None:
+    assert attributes.duration_hours(clause, today=date(2025, 1, 16)) == hours
+
+
+@pytest.mark.parametrize(
+    ("clause", "value"),
+    [
+        ("it's about a 7", 7),
+        ("the pain is a 4", 4),
+        ("bad", 7),
+        ("not too bad", 3),
+        ("slightly", 3),
+        ("splitting", 8),
+        ("driving me crazy", 8),
+    ],
+)
+def test_more_severities(clause: str, value: int) -> None:
+    assert attributes.severity(clause) == value
+
+
+@pytest.mark.parametrize("clause", ["my son is a 5 year old", "its a 2 day old rash", "at a 3 pm"])
+def test_a_number_that_is_not_a_score(clause: str) -> None:
+    assert attributes.severity(clause) is None

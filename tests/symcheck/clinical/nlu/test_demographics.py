@@ -203,3 +203,27 @@ def test_a_babys_age_in_a_mothers_message_is_not_her_age(text: str) -> None:
 
 def test_a_babys_age_is_still_read_when_the_baby_is_the_patient() -> None:
     assert extract_demographics("my 3 week old has a fever").age_years == pytest.approx(0.058)
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("68 year old man, short of breath", Sex.MALE),
+        ("18 female, pain when i pee", Sex.FEMALE),
+        ("boy aged 8, earache", Sex.MALE),
+        ("im a 25 year old lad with a rash", Sex.MALE),
+        ("I'm a new mum", Sex.FEMALE),
+        ("I'm 28 weeks pregnant", Sex.FEMALE),
+        ("my partner is pregnant", None),
+    ],
+)
+def test_sex_statements(text: str, sex: Sex | None) -> None:
+    assert extract_demographics(text).sex is sex
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("18 female, pain when i pee", 18), ("im 30 wks pregnant", None), ("my grandson is 5", 5)],
+)
+def test_age_statements(text: str, age: float | None) -> None:
+    assert extract_demographics(text).age_years == age

@@ -733,3 +733,19 @@ def test_a_stated_stage_of_pregnancy_says_whether_it_is_past_20_weeks(
     extractor: FindingExtractor, text: str, later: bool
 ) -> None:
     assert _presence(extractor, text, "later_pregnancy") is later
+
+
+# --- the spaCy pipeline underneath ----------------------------------------------------------------
+
+
+def test_the_pipeline_is_rebuilt_when_its_vocabulary_grows_too_large(kb: KnowledgeBase) -> None:
+    extractor = FindingExtractor(kb, max_vocabulary=1)
+    first = extractor.nlp
+    extractor.extract("zzqx fever")
+    assert extractor.nlp is not first
+
+
+def test_a_rebuilt_pipeline_reads_the_same(kb: KnowledgeBase) -> None:
+    extractor = FindingExtractor(kb, max_vocabulary=1)
+    readings = [extractor.extract("no fever, bad cough").observations for _ in range(2)]
+    assert readings[0] == readings[1]

@@ -1,0 +1,1 @@
+"""Fixtures for the classifier tests (the tiny trained model is in ``tests/symcheck``)."""
