@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from connectors._split import split_at_whitespace
 from symcheck.clinical.interview.protocol import Button
 
 MAX_MESSAGE_CHARS = 4096
@@ -38,46 +39,11 @@ def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     """Split ``text`` into parts of at most ``limit`` UTF-16 units at whitespace."""
     if limit < 2:
         raise ValueError("limit must be at least 2")
-    rest = text.strip()
-    parts: list[str] = []
-    while utf16_len(rest) > limit:
-        room = _chars_within(rest, limit)
-        cut = _break_at(rest, room)
-        if cut is None:  # one word longer than the limit (a long link): the only hard cut
-            parts.append(rest[:room])
-            rest = rest[room:].lstrip()
-            continue
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
+    return split_at_whitespace(text, limit, units=_utf16_units)
 
 
-def _chars_within(text: str, limit: int) -> int:
-    """How many leading characters of ``text`` fit in ``limit`` UTF-16 units."""
-    units = 0
-    for index, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(text)
-
-
-def _break_at(text: str, room: int) -> int | None:
-    window = text[: room + 1]  # a space right after the limit still allows a full part
-    spaces = [i for i, ch in enumerate(window) if ch.isspace() and i > 0]
-    if not spaces:
-        return None
-    half = room // 2
-    for preferred in ("\n\n", "\n"):
-        at = window.rfind(preferred, 0, room + 1)
-        if at >= half:
-            return at
-    sentence = max((window.rfind(p, 0, room) for p in (". ", "? ", "! ")), default=-1)
-    if sentence >= half:
-        return sentence + 1
-    return spaces[-1]
+def _utf16_units(ch: str) -> int:
+    return 2 if ord(ch) > 0xFFFF else 1
 
 
 def digest(prompt: str, buttons: Sequence[Button]) -> str:

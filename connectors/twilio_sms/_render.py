@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from connectors._split import split_at_whitespace
 from symcheck.clinical.interview.protocol import Button
 
 MAX_PART_CHARS = 320
@@ -77,45 +78,7 @@ def split_text(text: str, limit: int = MAX_PART_CHARS) -> list[str]:
     """Split ``text`` into parts of at most ``limit`` characters at whitespace."""
     if limit < 1:
         raise ValueError("limit must be positive")
-    rest = text.strip()
-    parts: list[str] = []
-    while len(rest) > limit:
-        cut = _break_at(rest, limit)
-        if cut is None:  # one word longer than the limit: the only hard cut
-            word_end = _word_end(rest)
-            cut = min(limit, word_end)
-            parts.append(rest[:cut])
-            rest = rest[cut:].lstrip()
-            continue
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-def _break_at(text: str, limit: int) -> int | None:
-    """Where to end the next part: just before a whitespace character within the limit."""
-    window = text[: limit + 1]  # a space right after the limit still allows a full part
-    spaces = [i for i, ch in enumerate(window) if ch.isspace() and i > 0]
-    if not spaces:
-        return None
-    half = limit // 2
-    for preferred in ("\n\n", "\n"):
-        at = window.rfind(preferred, 0, limit + 1)
-        if at >= half:
-            return at
-    sentence = max((window.rfind(p, 0, limit) for p in (". ", "? ", "! ")), default=-1)
-    if sentence >= half:
-        return sentence + 1
-    return spaces[-1]
-
-
-def _word_end(text: str) -> int:
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            return i
-    return len(text)
+    return split_at_whitespace(text, limit)
 
 
 def render_sms(text: str, buttons: Sequence[Button] = (), limit: int = MAX_PART_CHARS) -> list[str]:
