@@ -1,22 +1,31 @@
-"""Time one assessment step with the transformer classifier in the loop, against the
+"""Time one assessment with the transformer classifier in the loop, against the
 knowledge-base scorer alone measured in the same run; memory and size of the model.
 
-The assessment step is what the engine does to decide what to say next once a message is
-read: encode the patient's words (int8 ONNX encoder, its cache cleared so every step pays for
-the encoder), score every condition (head, pooled with the naive-Bayes scorer), triage, and
-choose the next question. The full ``engine.step`` (which also reads the message: finding
-extraction, red-flag rules) is reported too. The two engines take turns on the same scripted
-interviews, so machine noise hits both alike. Also reported: the encoder alone, the
-classifier scorer alone, the model's size on disk, and the resident memory of a real action
-server (``symcheck serve-actions``) with the model loaded and with the classifier turned off.
+An assessment is what the engine does to decide what to say next once a message is read and
+the demographics are known (:meth:`InterviewEngine.assess`): encode the patient's words (int8
+ONNX encoder), score every condition (classifier head pooled with the naive-Bayes scorer),
+triage, and choose the next question or stop. The benchmark runs scripted interviews through
+the real engine (``engine.step``) and times every assessment the engine performs in them; the
+encoder's cache is cleared before every step, so every assessment pays for the encoder (in
+the product an answer button does not change the words, so the encoder is skipped then).
+
+The engine with the classifier and the one with the knowledge-base scorer alone take turns on
+the same interviews, so machine noise hits both alike; so does the engine with the classifier
+scoring in series (``parallel_scoring`` off: no overlap of the encoder with the question
+choice). Reported: p50 / p95 / max over all assessments, and the p95 over assessments of the
+best of the repeats of each (the code's own cost, without this machine's slow phases); the
+full ``engine.step`` (which also reads the message: extraction, red-flag rules); the encoder
+alone and the classifier scorer alone; the model's size on disk; and the resident memory of a
+real action server (``symcheck serve-actions``) with the model loaded and with it off.
 
 Usage: ``.venv/bin/python -m benchmarks.classifier_step [--repeat 5] [--threads 1]``.
-Target: assessment step p95 <= 10 ms with the classifier.
+Target: assessment p95 <= 10 ms with the classifier.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import socket
@@ -24,16 +33,31 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.engine_step import ANSWERS, OPENINGS, percentile
 from symcheck.clinical.classifier.runtime import limit_math_threads
+from symcheck.clinical.classifier.scorer import ClassifierScorer
 from symcheck.clinical.engine_factory import ScorerChoice, load_interview_engine
 from symcheck.clinical.interview.engine import InterviewEngine
 from symcheck.clinical.interview.protocol import Act, Turn
-from symcheck.clinical.interview.state import InterviewState
 from symcheck.clinical.scoring import Evidence
+from symcheck.clinical.scoring.combined import CombinedScorer
 from symcheck.settings import get_settings
+
+#: More openings than the engine-step benchmark, each with the age and sex, so that most
+#: steps end in an assessment.
+MORE_OPENINGS = [
+    "I've had a cough and a runny nose for 4 days, I'm 31 and male",
+    "my 8 month old daughter has a rash and a temperature",
+    "I'm 52, female, with lower back pain since I lifted a box yesterday",
+    "45 yo man, burning in my chest after meals for weeks",
+    "I'm a 24 year old woman with a headache and I feel sick",
+    "I'm 70 and male, I get short of breath and my ankles are swollen",
+]
+TARGET_P95_MS = 10
 
 
 def main() -> int:
@@ -47,52 +71,66 @@ def main() -> int:
     settings = get_settings().model_copy(update={"classifier_threads": args.threads})
     combined = load_interview_engine(settings, ScorerChoice.COMBINED)
     kb_only = load_interview_engine(settings, ScorerChoice.KB)
-    classifier = load_interview_engine(settings, ScorerChoice.CLASSIFIER).scorer
-    encoder = classifier.model.encoder  # type: ignore[attr-defined]
+    classifier = _classifier_of(combined)
+    encoder = classifier.model.encoder
+    parallel = combined.config
+    serial = dataclasses.replace(parallel, parallel_scoring=False)
+    engines: dict[str, tuple[InterviewEngine, Any]] = {
+        "combined": (combined, parallel),
+        "serial": (combined, serial),
+        "kb": (kb_only, kb_only.config),
+    }
 
-    names = ("combined", "kb", "step_combined", "step_kb", "encode", "classifier")
-    times: dict[str, list[float]] = {name: [] for name in names}
+    # Per engine: assessment times keyed by (opening, turn), and step times.
+    assessed: dict[str, dict[tuple[int, int], list[float]]] = {name: {} for name in engines}
+    steps: dict[str, list[float]] = {name: [] for name in engines}
+    alone: dict[str, list[float]] = {"encode": [], "classifier": []}
+    openings = [*OPENINGS, *MORE_OPENINGS]
     for _ in range(args.repeat):
-        for opening in OPENINGS:
-            states = {"combined": combined.new_state(), "kb": kb_only.new_state()}
+        for o, opening in enumerate(openings):
+            states = {name: engine.new_state() for name, (engine, _) in engines.items()}
             turns = [Turn(Act.DESCRIBE, opening), *(Turn(a) for a in ANSWERS * 2)]
-            for turn in turns:
-                for name, engine in (("combined", combined), ("kb", kb_only)):
-                    t0 = time.perf_counter()
-                    states[name] = engine.step(states[name], turn).state
-                    times[f"step_{name}"].append((time.perf_counter() - t0) * 1000)
-                    encoder.clear_cache()
-                    t0 = time.perf_counter()
-                    assess(engine, states[name])
-                    times[name].append((time.perf_counter() - t0) * 1000)
+            for t, turn in enumerate(turns):
+                for name, (engine, config) in engines.items():
+                    engine.config = config
+                    encoder.clear_cache()  # every step pays for the encoder
+                    record = assessed[name].setdefault((o, t), [])
+                    with _timing(engine, record):
+                        t0 = time.perf_counter()
+                        states[name] = engine.step(states[name], turn).state
+                        steps[name].append(_ms(t0))
                 state = states["combined"]
                 encoder.clear_cache()
                 t0 = time.perf_counter()
                 encoder.encode(" | ".join(state.texts))
-                times["encode"].append((time.perf_counter() - t0) * 1000)
+                alone["encode"].append(_ms(t0))
                 t0 = time.perf_counter()
                 classifier.rank(Evidence(state.facts, state.texts))
-                times["classifier"].append((time.perf_counter() - t0) * 1000)
+                alone["classifier"].append(_ms(t0))
                 if state.phase.value in ("result", "handoff", "closed"):
                     break
+    combined.config = parallel
 
+    every = {name: [v for vs in by.values() for v in vs] for name, by in assessed.items()}
+    best = {name: [min(vs) for vs in by.values() if vs] for name, by in assessed.items()}
+    p95 = percentile(every["combined"], 95)
     model_dir = settings.classifier_dir
     size_mb = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file()) / 1e6
     onnx_mb = (model_dir / "encoder.int8.onnx").stat().st_size / 1e6
-    p95_combined = percentile(times["combined"], 95)
-    p95_kb = percentile(times["kb"], 95)
-    report = {
-        "steps_per_engine": len(times["kb"]),
+    report: dict[str, Any] = {
+        "assessments_per_engine": len(every["kb"]),
         "onnxruntime_threads": args.threads,
-        "assessment_with_classifier_ms": _stats(times["combined"]),
-        "assessment_kb_scorer_alone_ms": _stats(times["kb"]),
-        "p95_ratio_with_classifier_vs_kb": round(p95_combined / p95_kb, 2),
-        "engine_step_with_classifier_ms": _stats(times["step_combined"]),
-        "engine_step_kb_scorer_alone_ms": _stats(times["step_kb"]),
-        "encoder_alone_ms": _stats(times["encode"]),
-        "classifier_scorer_alone_ms": _stats(times["classifier"]),
-        "target_p95_ms": 10,
-        "target_met": p95_combined <= 10,
+        "assessment_with_classifier_ms": _stats(every["combined"], best["combined"]),
+        "assessment_kb_scorer_alone_ms": _stats(every["kb"], best["kb"]),
+        "assessment_with_classifier_in_series_ms": _stats(every["serial"], best["serial"]),
+        "p95_ratio_with_classifier_vs_kb": round(p95 / percentile(every["kb"], 95), 2),
+        "engine_step_with_classifier_ms": _stats(steps["combined"]),
+        "engine_step_kb_scorer_alone_ms": _stats(steps["kb"]),
+        "encoder_alone_ms": _stats(alone["encode"]),
+        "classifier_scorer_alone_ms": _stats(alone["classifier"]),
+        "target_p95_ms": TARGET_P95_MS,
+        "target_met": p95 <= TARGET_P95_MS,
+        "target_met_best_of_repeats": percentile(best["combined"], 95) <= TARGET_P95_MS,
         "model_size_on_disk_mb": round(size_mb, 1),
         "encoder_onnx_int8_mb": round(onnx_mb, 1),
     }
@@ -105,18 +143,37 @@ def main() -> int:
     return 0
 
 
-def assess(engine: InterviewEngine, state: InterviewState) -> None:
-    """Score, triage and choose the next question for ``state`` (no message to read)."""
-    estimate = engine.estimate(state)
-    engine.selector.choose(
-        state.facts,
-        estimate.question_ranking,
-        fired=[engine.rules.rules[r] for r in state.fired_rule_ids if r in engine.rules.rules],
-        asked=state.asked,
-        questions_asked=state.questions_asked,
-        max_questions=engine.config.max_questions,
-        danger_asked=state.danger_asked,
-    )
+class _timing:
+    """Times every :meth:`InterviewEngine.assess` call of ``engine`` into ``record``."""
+
+    def __init__(self, engine: InterviewEngine, record: list[float]) -> None:
+        self._engine = engine
+        self._record = record
+
+    def __enter__(self) -> None:
+        original: Callable[..., Any] = type(self._engine).assess.__get__(self._engine)
+        record = self._record
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                record.append(_ms(t0))
+
+        self._engine.assess = timed  # type: ignore[method-assign]
+
+    def __exit__(self, *exc: object) -> None:
+        del self._engine.assess
+
+
+def _classifier_of(engine: InterviewEngine) -> ClassifierScorer:
+    scorer = engine.scorer
+    if isinstance(scorer, CombinedScorer):
+        for part, _ in scorer.scorers:
+            if isinstance(part, ClassifierScorer):
+                return part  # the engine's own: its encoder's cache is the one to clear
+    raise SystemExit("the classifier did not load: run `make train` first")
 
 
 def action_server_rss(*, classifier_enabled: bool) -> float:
@@ -160,12 +217,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stats(values: list[float]) -> dict[str, float]:
-    return {
+def _ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000
+
+
+def _stats(values: list[float], best: list[float] | None = None) -> dict[str, float]:
+    out = {
         "p50": round(percentile(values, 50), 2),
         "p95": round(percentile(values, 95), 2),
         "max": round(max(values), 2),
     }
+    if best:
+        out["p95_best_of_repeats"] = round(percentile(best, 95), 2)
+    return out
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ by :func:`holds`, a pure function of the criterion and the patient's facts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,6 +257,169 @@ def holds(criterion: Criterion, facts: PatientFacts) -> bool:
                 return False
             return onset is None or obs.onset == onset
     raise TypeError(f"not a criterion: {criterion!r}")
+
+
+#: A criterion compiled into a predicate on the patient's facts (see :func:`compiled`).
+Check = Callable[[PatientFacts], bool]
+
+
+def compiled(criterion: Criterion) -> Check:
+    """The criterion as a function of the facts, equal to ``holds(criterion, facts)``.
+
+    :func:`holds` is the definition and walks the criterion on every call; the question
+    selector's look-ahead evaluates the rules and escalators thousands of times per step, so
+    they keep a compiled form (closures, one per node, no dispatch on the node type).
+    """
+    match criterion:
+        case Absent(finding):  # before Present, its base class
+            return _reported(finding, False)
+        case Present(finding):
+            return _reported(finding, True)
+        case All(parts):
+            checks = tuple(map(compiled, parts))
+
+            def every(facts: PatientFacts) -> bool:
+                for check in checks:  # noqa: SIM110 (a loop: cheaper than a generator)
+                    if not check(facts):
+                        return False
+                return True
+
+            return every
+        case Any_(parts):
+            if all(type(p) is Present for p in parts):  # the usual "any of these findings"
+                return _any_present(tuple(p.finding for p in parts))  # type: ignore[union-attr]
+            return _some(tuple(map(compiled, parts)))
+        case NoneOf(parts):
+            some = _some(tuple(map(compiled, parts)))
+            return lambda facts: not some(facts)
+        case AtLeast(count, parts):
+            checks = tuple(map(compiled, parts))
+            return lambda facts: sum(check(facts) for check in checks) >= count
+        case AgeRange(lo, hi, if_unknown):
+
+            def age(facts: PatientFacts) -> bool:
+                years = facts.age_years
+                if years is None:
+                    return if_unknown
+                return (lo is None or years >= lo) and (hi is None or years < hi)
+
+            return age
+        case SexIs(sex, if_unknown):
+            return lambda facts: if_unknown if facts.sex is None else facts.sex == sex
+        case PregnantIs(pregnant, if_unknown):
+            return lambda facts: (
+                if_unknown if facts.pregnant is None else facts.pregnant == pregnant
+            )
+        case FindingWith():
+            return lambda facts: holds(criterion, facts)
+    raise TypeError(f"not a criterion: {criterion!r}")
+
+
+def _reported(finding: str, present: bool) -> Check:
+    def reported(facts: PatientFacts) -> bool:
+        obs = facts.findings.get(finding)
+        return obs is not None and obs.present is present
+
+    return reported
+
+
+def _any_present(findings: tuple[str, ...]) -> Check:
+    def any_present(facts: PatientFacts) -> bool:
+        get = facts.findings.get
+        for finding in findings:
+            obs = get(finding)
+            if obs is not None and obs.present is True:
+                return True
+        return False
+
+    return any_present
+
+
+def _some(checks: tuple[Check, ...]) -> Check:
+    def some(facts: PatientFacts) -> bool:
+        for check in checks:  # noqa: SIM110 (a loop: cheaper than a generator)
+            if check(facts):
+                return True
+        return False
+
+    return some
+
+
+def sufficient(criterion: Criterion) -> frozenset[str]:
+    """The findings each of which, reported present, makes the criterion hold whatever else is
+    known ("any of fever, rash": either; "chest pain and sweating": neither alone).
+
+    Lets the question selector's look-ahead see that a yes fires a rule without evaluating it.
+    """
+    match criterion:
+        case Absent():  # before Present, its base class
+            return frozenset()
+        case Present(finding):
+            return frozenset((finding,))
+        case Any_(parts):
+            return frozenset().union(*map(sufficient, parts))
+        case All(parts):
+            found = [sufficient(p) for p in parts]
+            return frozenset.intersection(*found) if found else frozenset()
+        case AtLeast(count, parts):
+            if count <= 0:
+                return frozenset()
+            counts: dict[str, int] = {}
+            for part in parts:
+                for finding in sufficient(part):
+                    counts[finding] = counts.get(finding, 0) + 1
+            return frozenset(f for f, n in counts.items() if n >= count)
+        case NoneOf() | AgeRange() | SexIs() | PregnantIs() | FindingWith():
+            return frozenset()
+    raise TypeError(f"not a criterion: {criterion!r}")
+
+
+#: What a criterion needs reported present to hold: one finding of each set (a conjunction
+#: of disjunctions; empty: it can hold with nothing present). See :func:`triggers`.
+Triggers = tuple[frozenset[str], ...]
+
+
+def triggers(criterion: Criterion) -> Triggers:
+    """A necessary condition on the present findings for the criterion to hold: for each set,
+    one of its findings is reported present.
+
+    For skipping criteria cheaply (:func:`could_hold`): most rules and escalators name the
+    findings they need ("any of fever, rash"; "chest pain and sweating"), so most of them can
+    be ruled out by a set intersection, without walking the criterion. Denials, demographics
+    and ``none`` need nothing present.
+    """
+    match criterion:
+        case Absent():  # before Present, its base class
+            return ()
+        case Present(finding) | FindingWith(finding=finding):
+            return (frozenset((finding,)),)
+        case All(parts):  # every part must hold
+            return tuple(dict.fromkeys(t for part in parts for t in triggers(part)))
+        case Any_(parts):
+            return _one_of(parts)
+        case AtLeast(count, parts):
+            return _one_of(parts) if count > 0 else ()
+        case NoneOf() | AgeRange() | SexIs() | PregnantIs():
+            return ()
+    raise TypeError(f"not a criterion: {criterion!r}")
+
+
+def could_hold(needed: Triggers, present: AbstractSet[str]) -> bool:
+    """False only when a criterion with these :func:`triggers` cannot hold, given the findings
+    reported present."""
+    for one_of in needed:  # noqa: SIM110 (a loop: cheaper than a generator, and this is hot)
+        if one_of.isdisjoint(present):
+            return False
+    return True
+
+
+def _one_of(parts: Sequence[Criterion]) -> Triggers:
+    """Triggers when one of ``parts`` must hold: a finding that one of them needs (the
+    smallest set of each), if each part needs some."""
+    found = [triggers(p) for p in parts]
+    if not all(found):
+        return ()
+    return (frozenset().union(*(min(t, key=len) for t in found)),)
 
 
 def finding_ids(criterion: Criterion) -> Iterator[str]:

@@ -73,6 +73,7 @@ pure and deterministic (ties go to the smallest finding id).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -91,9 +92,10 @@ from symcheck.clinical.scoring.naive_bayes import BoolArray, FloatArray, NaiveBa
 from symcheck.clinical.triage import (
     UNEXPLAINED_NEED,
     ModifierKind,
+    TriageDecision,
     Triager,
     advised_urgency,
-    condition_disposition,
+    condition_need,
     modifier_raise,
     modifiers,
 )
@@ -198,6 +200,16 @@ class QuestionSelector:
             rid: frozenset(kb.findings[fid].system for fid in fids)
             for rid, fids in self._rule_findings.items()
         }
+        # The rules a present finding can bring into play (see in_play).
+        by_relative: dict[str, list[RedFlagRule]] = {}
+        by_system: dict[str, list[RedFlagRule]] = {}
+        for rule in self._rules:
+            for fid in self._rule_family[rule.id]:
+                by_relative.setdefault(fid, []).append(rule)
+            for system in self._rule_systems[rule.id]:
+                by_system.setdefault(system, []).append(rule)
+        self._rules_by_relative = {fid: tuple(found) for fid, found in by_relative.items()}
+        self._rules_by_system = {system: tuple(found) for system, found in by_system.items()}
         self._base_rate = {fid: finding.base_rate for fid, finding in kb.findings.items()}
         self._escalated_by = _index_escalators(kb)
         self._modifier_ids = frozenset(self._triager.modifier_findings.all)
@@ -214,6 +226,20 @@ class QuestionSelector:
         self._thresholds = np.array(
             [self._triager.thresholds[from_urgency(level)] for level in range(1, 5)]
         )
+        # Per condition (row): the findings its escalators mention.
+        self._escalator_findings = [
+            frozenset(f for e in c.escalators for f in logic.finding_ids(e.when))
+            for c in self._conditions
+        ]
+        # What a yes could make hold when it implies all the finding's ancestors (the usual
+        # case: none reported yet).
+        self._yes_effects = {
+            fid: self._effects_of_yes(fid, model.ancestors[fid]) for fid in model.finding_ids
+        }
+        self._escalation_table = _EscalationTable.of(
+            [self._yes_effects[fid] for fid in model.finding_ids],
+            [frozenset((fid,)) for fid in model.finding_ids],
+        )
         # Per modifier: the conditions whose disposition does not already account for it.
         self._not_encoded = {
             kind: np.array(
@@ -228,6 +254,7 @@ class QuestionSelector:
         facts: PatientFacts,
         ranking: Ranking,
         *,
+        decision: TriageDecision | None = None,
         fired: Sequence[RedFlagRule] = (),
         asked: Collection[str] = (),
         questions_asked: int = 0,
@@ -237,6 +264,8 @@ class QuestionSelector:
         """The next finding to ask about, or a stop reason (see the module docstring).
 
         Args:
+            decision: the triage decision on ``facts``, ``ranking`` and ``fired`` when the
+                caller has already made it (it is made here otherwise).
             danger_asked: questions already asked with :attr:`Priority.DANGER` (the budget).
         """
         if questions_asked >= max_questions:
@@ -251,7 +280,9 @@ class QuestionSelector:
         p_yes = posterior @ likelihood
         after_yes, after_no = self._model.after_answers(posterior, likelihood)
         gain = _information_gain(posterior, p_yes, after_yes, after_no)
-        now = self._triager.decide(facts, ranking, fired).disposition.urgency
+        if decision is None:
+            decision = self._triager.decide(facts, ranking, fired)
+        now = decision.disposition.urgency
         after = self._outcomes(facts, candidates, p_yes, after_yes, after_no, fired)
         fires = after.floor_yes > after.floor_now
         # The chance of an actual yes / no: the patient may not be able to say.
@@ -374,20 +405,19 @@ class QuestionSelector:
             columns = np.flatnonzero(model.listed[plausible_rows].any(axis=0))
             linked.update(model.finding_ids[c] for c in columns)
             for row in plausible_rows:
-                condition = self._kb.conditions[model.condition_ids[row]]
-                for escalator in condition.escalators:
-                    linked.update(logic.finding_ids(escalator.when))
+                linked.update(self._escalator_findings[row])
         fired_ids = {rule.id for rule in fired}
         present = set(facts.present_ids)
         for fid in present:
             for rule in self._rules_by_finding.get(fid, ()):
                 if rule.id not in fired_ids:
-                    linked.update(logic.finding_ids(rule.when))
+                    linked.update(self._rule_findings[rule.id])
+        blocked = self._blocked(facts, asked)
         return sorted(
             {
-                self._general_first(fid, facts, asked)
+                self._general_first(fid, facts, blocked)
                 for fid in linked
-                if self._askable(fid, facts, asked)
+                if self._askable(fid, facts, blocked)
             }
         )
 
@@ -402,10 +432,11 @@ class QuestionSelector:
         :meth:`choose` keeps only those whose yes would fire a rule, with a plausible yes.
         """
         out: set[str] = set()
+        blocked = self._blocked(facts, asked)
         for rule in self.in_play(facts, fired):
             for fid in self._rule_findings[rule.id]:
-                if self._askable(fid, facts, asked):
-                    out.add(self._general_first(fid, facts, asked))
+                if self._askable(fid, facts, blocked):
+                    out.add(self._general_first(fid, facts, blocked))
         return sorted(out)
 
     def in_play(self, facts: PatientFacts, fired: Sequence[RedFlagRule] = ()) -> list[RedFlagRule]:
@@ -419,8 +450,13 @@ class QuestionSelector:
         fired_ids = {rule.id for rule in fired}
         present = frozenset(facts.present_ids)
         systems = {self._kb.findings[f].system for f in present if f in self._kb.findings}
+        near: dict[str, RedFlagRule] = {}
+        for fid in present:
+            near.update((rule.id, rule) for rule in self._rules_by_relative.get(fid, ()))
+        for system in systems:
+            near.update((rule.id, rule) for rule in self._rules_by_system.get(system, ()))
         out = []
-        for rule in self._rules:
+        for _, rule in sorted(near.items()):
             if rule.id in fired_ids or not present.isdisjoint(self._rule_findings[rule.id]):
                 continue
             related = not present.isdisjoint(self._rule_family[rule.id])
@@ -440,26 +476,34 @@ class QuestionSelector:
         informative = sum(1 for obs in said if obs.present is not None)
         return (1 + informative) / (1 + len(said))
 
-    def _general_first(self, fid: str, facts: PatientFacts, asked: Collection[str]) -> str:
+    def _general_first(self, fid: str, facts: PatientFacts, blocked: AbstractSet[str]) -> str:
         """The finding, or its parent when that has not been asked yet (general first)."""
         parent = self._kb.findings[fid].parent
         if (
             parent is not None
             and parent not in facts.findings
-            and self._askable(parent, facts, asked)
+            and self._askable(parent, facts, blocked)
         ):
             return parent
         return fid
 
-    def _askable(self, fid: str, facts: PatientFacts, asked: Collection[str]) -> bool:
-        if fid in facts.findings or fid in asked or fid not in self._model.finding_index:
+    def _blocked(self, facts: PatientFacts, asked: Collection[str]) -> set[str]:
+        """Findings not to ask about: answered or asked already, or settled by the hierarchy
+        (under a finding reported absent, above one reported present)."""
+        blocked = {*facts.findings, *asked}
+        for fid, obs in facts.findings.items():
+            if obs.present is True:
+                blocked.update(self._model.ancestors.get(fid, ()))
+            elif obs.present is False:
+                blocked.update(self._descendants.get(fid, ()))
+        return blocked
+
+    def _askable(self, fid: str, facts: PatientFacts, blocked: AbstractSet[str]) -> bool:
+        """Whether to consider asking about ``fid`` (``blocked``: see :meth:`_blocked`)."""
+        if fid in blocked or fid not in self._model.finding_index:
             return False
-        finding = self._kb.findings[fid]
-        if finding.ask_if is not None and not logic.holds(finding.ask_if, facts):
-            return False
-        if any(facts.is_absent(a) for a in self._model.ancestors[fid]):
-            return False
-        return not any(facts.is_present(d) for d in self._descendants[fid])
+        ask_if = self._kb.findings[fid].ask_if
+        return ask_if is None or logic.holds(ask_if, facts)
 
     def posterior(self, ranking: Ranking) -> FloatArray:
         """The ranking as a vector over the model's hypotheses (unexplained last)."""
@@ -514,62 +558,162 @@ class QuestionSelector:
         reachable = np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE
         counts = explains_yes.any(axis=1) & reachable.any(axis=1)
         urgency = self._default_urgency.copy()
+        escalations = triager.escalations(facts)
         for row in map(int, np.flatnonzero(self._has_escalators & counts)):
-            disposition, _ = condition_disposition(self._conditions[row], facts)
-            urgency[row] = disposition.urgency
+            escalator = escalations.get(self._conditions[row].id)
+            if escalator is not None:
+                urgency[row] = escalator.disposition.urgency
         explains_no = np.repeat(explains_now[:, None], n, 1)
         # Per column: each condition's need after a yes, and the modifiers holding then.
         need_yes = np.repeat(urgency[:, None], n, 1)
+        need_int = urgency.astype(np.int64)
+        need_now = need_int.tolist()
+        in_play = explains_yes & reachable
         holding_yes: list[list[ModifierKind]] = [holding] * n
         fired_ids = {rule.id for rule in fired}
-        floors = np.full(n, float(floor))
+        floors = [floor] * n
+        present_now = frozenset(facts.present_ids)
+        reported = facts.findings.keys()
+        # Candidates with no ancestor reported present use the precomputed effects; their
+        # escalators are screened all at once (see _screen), the rest one by one below.
+        fast = [present_now.isdisjoint(model.ancestors[fid]) for fid in candidates]
+        columns_arr = np.array(columns, dtype=np.intp)
+        pending = self._screen(columns_arr, np.array(fast, dtype=bool), need_int, in_play, need_yes)
         for k, fid in enumerate(candidates):
-            implied = [a for a in model.ancestors[fid] if not facts.is_present(a)]
-            rules = tuple(
-                {
-                    rule.id: rule
-                    for f in (fid, *implied)
-                    for rule in self._rules_by_finding.get(f, ())
-                }.values()
-            )
-            escalated = self._escalated_by.get(fid, {})
-            if any(a in self._escalated_by for a in implied):  # a yes implies its ancestors
-                merged: dict[str, tuple[Escalator, ...]] = {}
-                for f in (fid, *implied):
-                    for cid, found in self._escalated_by.get(f, {}).items():
-                        merged[cid] = (*merged.get(cid, ()), *found)
-                escalated = {
-                    cid: tuple(sorted(dict.fromkeys(found), key=lambda e: -e.disposition.urgency))
-                    for cid, found in sorted(merged.items())
-                }
-            if not (rules or escalated or fid in self._modifier_ids):
+            ancestors = model.ancestors[fid]
+            if fast[k]:
+                effects = self._yes_effects[fid]
+                escalated = [effects.escalated[i] for i in pending.get(k, ())]
+            else:
+                implied = tuple(a for a in ancestors if a not in present_now)
+                effects = self._effects_of_yes(fid, implied)
+                escalated = list(effects.escalated)
+            level = max(floor, effects.certain_floor)
+            if not (escalated or effects.rules or fid in self._modifier_ids):
+                floors[k] = level
                 continue
-            facts_yes = _with_present(facts, fid, model.ancestors[fid])
-            for cid, escalators in escalated.items():
-                row = self._rows[cid]
-                if not (explains_yes[row, k] and reachable[row, k]):
+            # A yes makes the finding present, and its ancestors not reported otherwise.
+            if reported.isdisjoint(ancestors):
+                new = ancestors
+            else:
+                new = tuple(a for a in ancestors if a not in reported)
+            after = _AfterYes(facts, fid, new, present_now.union(new, (fid,)))
+            for row, condition, escalators, top, levels in escalated:
+                need = need_now[row]
+                # Most urgent first: none above the need now cannot change it.
+                if top < need or not in_play[row, k]:
                     continue
-                need_yes[row, k] = _need_after_yes(
-                    self._conditions[row], escalators, int(need_yes[row, k]), facts_yes
-                )
+                if need in levels:  # one at that very level might stop holding: all again
+                    need_yes[row, k] = condition_need(condition, after.facts(), after.present)
+                    continue
+                for escalator in escalators:  # only these can change the need
+                    if escalator.urgency <= need:
+                        break
+                    if fid in escalator.sufficient or after.holds(escalator):
+                        need_yes[row, k] = escalator.urgency
+                        break
             if fid in self._modifier_ids:
-                holding_yes[k] = [m.kind for m in modifiers(facts_yes, triager.modifier_findings)]
-            for rule in rules:
-                if rule.id not in fired_ids and logic.holds(rule.when, facts_yes):
-                    floors[k] = max(floors[k], rule.disposition.urgency)
+                holding_yes[k] = [
+                    m.kind for m in modifiers(after.facts(), triager.modifier_findings)
+                ]
+            for rule in effects.rules:  # most urgent first
+                raised = rule.disposition.urgency
+                if raised <= level:
+                    break
+                if rule.id not in fired_ids and after.holds(rule):
+                    level = raised
+            floors[k] = level
         if_yes, need_yes_p = self._advised(after_yes, explains_yes, need_yes, holding_yes)
         if_no, need_no_p = self._advised(
             after_no, explains_no, np.repeat(urgency[:, None], n, 1), [holding] * n
         )
-        if_yes = np.maximum(if_yes, floors)
+        floors_yes = np.array(floors, dtype=float)
+        if_yes = np.maximum(if_yes, floors_yes)
         if_no = np.maximum(if_no, float(floor))
         return Outcomes(
             if_yes=if_yes,
             if_no=if_no,
-            floor_yes=floors,
+            floor_yes=floors_yes,
             floor_now=float(floor),
             need_yes=need_yes_p,
             need_no=need_no_p,
+        )
+
+    def _screen(
+        self,
+        columns: npt.NDArray[np.intp],
+        fast: BoolArray,
+        need: npt.NDArray[np.int64],
+        in_play: BoolArray,
+        need_yes: FloatArray,
+    ) -> dict[int, list[int]]:
+        """The escalators of the precomputed effects of the ``fast`` candidates, screened at
+        once: a condition whose escalators the yes could make hold changes its need only if
+        one of them is above its need now and it is in play; when the first (most urgent) of
+        them is above and holds on the yes alone, that is its need after the yes (written
+        into ``need_yes``). Returns, per candidate, the entries (indexes into its
+        ``escalated``) left to evaluate.
+        """
+        table = self._escalation_table
+        lengths = np.where(fast, table.length[columns], 0)
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        k = np.repeat(np.arange(len(columns)), lengths)
+        local = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entry = np.repeat(table.start[columns], lengths) + local
+        rows = table.row[entry]
+        before = need[rows]
+        top = table.top[entry]
+        alive = (top >= before) & in_play[rows, k]
+        at_level = ((table.levels[entry] >> before) & 1).astype(bool)
+        certain = alive & ~at_level & table.first_sufficient[entry] & (top > before)
+        need_yes[rows[certain], k[certain]] = top[certain]
+        pending: dict[int, list[int]] = {}
+        for i in np.flatnonzero(alive & ~certain).tolist():
+            pending.setdefault(int(k[i]), []).append(int(local[i]))
+        return pending
+
+    def _effects_of_yes(self, fid: str, implied: tuple[str, ...]) -> _YesEffects:
+        """What a yes to ``fid`` could make hold: the rules and (per condition) the escalators
+        mentioning it or the ancestors the yes implies (``implied``: not yet reported
+        present)."""
+        rules = tuple(
+            {
+                rule.id: rule for f in (fid, *implied) for rule in self._rules_by_finding.get(f, ())
+            }.values()
+        )
+        escalated = self._escalated_by.get(fid, {})
+        if any(a in self._escalated_by for a in implied):  # a yes implies its ancestors
+            merged: dict[str, tuple[Escalator, ...]] = {}
+            for f in (fid, *implied):
+                for cid, found in self._escalated_by.get(f, {}).items():
+                    merged[cid] = (*merged.get(cid, ()), *found)
+            escalated = {
+                cid: tuple(sorted(dict.fromkeys(found), key=lambda e: -e.disposition.urgency))
+                for cid, found in sorted(merged.items())
+            }
+        # A rule the yes alone fires raises the floor whatever else is known (a rule already
+        # fired is in the floor already); the others are evaluated per patient.
+        certain = [rule for rule in rules if fid in rule.sufficient]
+        return _YesEffects(
+            certain_floor=max((rule.disposition.urgency for rule in certain), default=0),
+            rules=tuple(
+                sorted(
+                    (rule for rule in rules if fid not in rule.sufficient),
+                    key=lambda rule: -rule.disposition.urgency,
+                )
+            ),
+            escalated=tuple(
+                (
+                    self._rows[cid],
+                    self._conditions[self._rows[cid]],
+                    found,
+                    found[0].urgency,
+                    frozenset(e.urgency for e in found),
+                )
+                for cid, found in escalated.items()
+            ),
         )
 
     def _advised(
@@ -698,9 +842,88 @@ def _entropies(p: FloatArray) -> FloatArray:
     return out
 
 
-def _with_present(facts: PatientFacts, fid: str, ancestors: Iterable[str]) -> PatientFacts:
-    implied = {a: Observation(present=True) for a in ancestors if a not in facts.findings}
-    return facts.with_observations({**implied, fid: Observation(present=True)})
+@dataclass(frozen=True)
+class _YesEffects:
+    """What a yes to one finding could change (see :meth:`QuestionSelector._effects_of_yes`).
+
+    Attributes:
+        certain_floor: the most urgent rule the yes alone fires (0: none).
+        rules: the other rules the yes could make fire.
+        escalated: per condition the yes could escalate: its row, the condition, its
+            escalators the yes could make hold (most urgent first), the urgency of the first
+            and the set of their urgencies. The condition's need after the yes, from its need
+            before: only those escalators can change it, unless one of them is at that very
+            level (it might stop holding, through a ``none`` criterion): then all of the
+            condition's escalators are evaluated again.
+    """
+
+    certain_floor: int
+    rules: tuple[RedFlagRule, ...]
+    escalated: tuple[tuple[int, Condition, tuple[Escalator, ...], int, frozenset[int]], ...]
+
+
+@dataclass(frozen=True)
+class _EscalationTable:
+    """The ``escalated`` entries of every finding's precomputed :class:`_YesEffects`, flat,
+    for :meth:`QuestionSelector._screen` (finding ``j``'s entries are ``start[j]`` to
+    ``start[j] + length[j]``)."""
+
+    start: npt.NDArray[np.intp]
+    length: npt.NDArray[np.intp]
+    row: npt.NDArray[np.intp]
+    top: npt.NDArray[np.int64]
+    levels: npt.NDArray[np.int64]  # bit u set: an escalator at urgency u
+    first_sufficient: BoolArray  # the most urgent holds on the yes alone
+
+    @classmethod
+    def of(cls, effects: Sequence[_YesEffects], yes: Sequence[frozenset[str]]) -> _EscalationTable:
+        entries = [
+            (row, top, sum(1 << u for u in levels), not found[0].sufficient.isdisjoint(said))
+            for effect, said in zip(effects, yes, strict=True)
+            for row, _, found, top, levels in effect.escalated
+        ]
+        length = np.array([len(effect.escalated) for effect in effects], dtype=np.intp)
+        columns = list(zip(*entries, strict=True)) if entries else [(), (), (), ()]
+        return cls(
+            start=np.cumsum(length) - length,
+            length=length,
+            row=np.array(columns[0], dtype=np.intp),
+            top=np.array(columns[1], dtype=np.int64),
+            levels=np.array(columns[2], dtype=np.int64),
+            first_sufficient=np.array(columns[3], dtype=bool),
+        )
+
+
+class _AfterYes:
+    """The facts after a yes to ``fid``, which implies its ancestors ``implied`` (those not
+    reported yet), built only when a criterion needs them; ``present``: the findings present
+    then."""
+
+    __slots__ = ("_facts", "_fid", "_implied", "_yes", "present")
+
+    def __init__(
+        self, facts: PatientFacts, fid: str, implied: Iterable[str], present: AbstractSet[str]
+    ) -> None:
+        self._facts = facts
+        self._fid = fid
+        self._implied = implied
+        self._yes: PatientFacts | None = None
+        self.present = present
+
+    def facts(self) -> PatientFacts:
+        if self._yes is None:
+            observations = {**dict.fromkeys(self._implied, _YES), self._fid: _YES}
+            self._yes = self._facts.with_observations(observations)
+        return self._yes
+
+    def holds(self, item: Escalator | RedFlagRule) -> bool:
+        """Whether the escalator's or rule's criterion holds after the yes."""
+        if self._fid in item.sufficient:
+            return True
+        return logic.could_hold(item.triggers, self.present) and item.check(self.facts())
+
+
+_YES = Observation(present=True)
 
 
 def _index_rules(rules: RuleSet) -> Mapping[str, tuple[RedFlagRule, ...]]:
@@ -726,22 +949,6 @@ def _index_escalators(kb: KnowledgeBase) -> Mapping[str, Mapping[str, tuple[Esca
         }
         for fid, by_condition in index.items()
     }
-
-
-def _need_after_yes(
-    condition: Condition, escalators: Sequence[Escalator], need: int, facts_yes: PatientFacts
-) -> int:
-    """A condition's need after a yes to a finding its ``escalators`` mention, from its
-    ``need`` before: only those escalators can change it, unless one of them is at that very
-    level (it might stop holding, through a ``none`` criterion): then re-evaluate them all."""
-    if any(e.disposition.urgency == need for e in escalators):
-        return condition_disposition(condition, facts_yes)[0].urgency
-    for escalator in escalators:  # most urgent first
-        if escalator.disposition.urgency <= need:
-            break
-        if logic.holds(escalator.when, facts_yes):
-            return escalator.disposition.urgency
-    return need
 
 
 __all__ = [

@@ -59,6 +59,7 @@ can say which rule, condition or modifier decided.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
@@ -69,7 +70,13 @@ import numpy.typing as npt
 from symcheck.clinical import logic
 from symcheck.clinical.dispositions import Disposition, from_urgency, most_urgent
 from symcheck.clinical.knowledge.base import KnowledgeBase
-from symcheck.clinical.knowledge.models import AGE_BAND_BOUNDS, AgeBand, Condition, FindingKind
+from symcheck.clinical.knowledge.models import (
+    AGE_BAND_BOUNDS,
+    AgeBand,
+    Condition,
+    Escalator,
+    FindingKind,
+)
 from symcheck.clinical.patient import PatientFacts
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.scoring.base import ConditionScore, Ranking
@@ -209,18 +216,45 @@ class TriageDecision:
 
 
 def condition_disposition(
-    condition: Condition, facts: PatientFacts
+    condition: Condition, facts: PatientFacts, present: AbstractSet[str] | None = None
 ) -> tuple[Disposition, TriageReason]:
-    """A condition's disposition for this patient: its default, raised by escalators that hold."""
+    """A condition's disposition for this patient: its default, raised by escalators that hold.
+
+    ``present``: the findings reported present, when the caller has them at hand.
+    """
     best = TriageReason(ReasonKind.CONDITION, condition.id, condition.disposition, condition.name)
+    if not condition.escalators:
+        return best.disposition, best
+    if present is None:
+        present = frozenset(facts.present_ids)
     for escalator in condition.escalators:
-        if escalator.disposition.urgency > best.disposition.urgency and logic.holds(
-            escalator.when, facts
+        if (
+            escalator.disposition.urgency > best.disposition.urgency
+            and logic.could_hold(escalator.triggers, present)
+            and escalator.check(facts)
         ):
             best = TriageReason(
                 ReasonKind.ESCALATOR, condition.id, escalator.disposition, escalator.reason
             )
     return best.disposition, best
+
+
+def condition_need(condition: Condition, facts: PatientFacts, present: AbstractSet[str]) -> int:
+    """The urgency of :func:`condition_disposition`, without its reason (for the question
+    selector's look-ahead, which needs it for many conditions and possible answers).
+
+    ``present``: the findings reported present.
+    """
+    need = condition.disposition.urgency
+    for escalator in condition.escalators:
+        urgency = escalator.urgency
+        if (
+            urgency > need
+            and logic.could_hold(escalator.triggers, present)
+            and escalator.check(facts)
+        ):
+            need = urgency
+    return need
 
 
 @dataclass(frozen=True)
@@ -442,6 +476,23 @@ class Triager:
             cid: frozenset(fid for fid, p in c.findings.items() if p > kb.findings[fid].base_rate)
             for cid, c in kb.conditions.items()
         }
+        explained_by: dict[str, set[str]] = {}
+        for cid, fids in self._explaining.items():
+            for fid in fids:
+                explained_by.setdefault(fid, set()).add(cid)
+        self._explained_by = {fid: frozenset(cids) for fid, cids in explained_by.items()}
+        # (condition id, escalator index) by a finding it needs present (see escalations).
+        by_finding: dict[str, list[tuple[str, int]]] = {}
+        unconditional: list[tuple[str, int]] = []
+        for cid, condition in kb.conditions.items():
+            for index, escalator in enumerate(condition.escalators):
+                if not escalator.triggers:
+                    unconditional.append((cid, index))
+                for fid in escalator.triggers[0] if escalator.triggers else ():
+                    by_finding.setdefault(fid, []).append((cid, index))
+        self._escalators_by_finding = {fid: tuple(found) for fid, found in by_finding.items()}
+        self._unconditional = tuple(unconditional)
+        self._last_escalations: tuple[PatientFacts, Mapping[str, Escalator]] | None = None
         self._encoded = {
             cid: encoded_modifiers(c, self.modifier_findings) for cid, c in kb.conditions.items()
         }
@@ -467,6 +518,37 @@ class Triager:
         encoded = self.encoded(condition_id)
         return any(kind not in encoded for kind in holding)
 
+    def escalations(self, facts: PatientFacts) -> Mapping[str, Escalator]:
+        """Condition id -> the escalator that sets its disposition for this patient (as
+        :func:`condition_disposition` decides it), for the conditions an escalator raises.
+
+        Remembered for the last facts object: one assessment asks for it several times (the
+        triage of each scorer's ranking, the question selector's look-ahead).
+        """
+        memo = self._last_escalations
+        if memo is not None and memo[0] is facts:
+            return memo[1]
+        present = frozenset(facts.present_ids)
+        # Only escalators that need nothing present, or one of the findings present.
+        maybe = set(self._unconditional)
+        for fid in present:
+            maybe.update(self._escalators_by_finding.get(fid, ()))
+        found: dict[str, Escalator] = {}
+        need: dict[str, int] = {}
+        for cid, index in sorted(maybe):  # each condition's escalators in their order
+            condition = self.kb.conditions[cid]
+            escalator = condition.escalators[index]
+            urgency = escalator.urgency
+            if (
+                urgency > need.get(cid, condition.disposition.urgency)
+                and logic.could_hold(escalator.triggers, present)
+                and escalator.check(facts)
+            ):
+                need[cid] = urgency
+                found[cid] = escalator
+        self._last_escalations = (facts, found)
+        return found
+
     def decide(
         self,
         facts: PatientFacts,
@@ -481,15 +563,27 @@ class Triager:
         present = frozenset(facts.present_ids)
         mods = modifiers(facts, self.modifier_findings)
         holding = [m.kind for m in mods]
+        escalations = self.escalations(facts)
+        explaining: set[str] = set()  # the conditions that explain something reported
+        for fid in present:
+            explaining.update(self._explained_by.get(fid, ()))
         scored: list[tuple[ConditionScore, TriageReason, int]] = []
         not_explained = ranking.unexplained
         for score in ranking.scores:
-            condition = self.kb.conditions.get(score.condition_id)
-            if condition is None or not self._explains(condition.id, present):
+            if score.condition_id not in explaining:
                 not_explained += score.probability
                 continue
-            disposition, reason = condition_disposition(condition, facts)
-            scored.append((score, reason, disposition.urgency))
+            condition = self.kb.conditions[score.condition_id]
+            escalator = escalations.get(condition.id)
+            if escalator is None:
+                reason = TriageReason(
+                    ReasonKind.CONDITION, condition.id, condition.disposition, condition.name
+                )
+            else:
+                reason = TriageReason(
+                    ReasonKind.ESCALATOR, condition.id, escalator.disposition, escalator.reason
+                )
+            scored.append((score, reason, reason.disposition.urgency))
         p = np.array([s.probability for s, _, _ in scored], dtype=float)
         need = np.array([n for _, _, n in scored], dtype=float)
         u = np.array([ranking.unexplained])

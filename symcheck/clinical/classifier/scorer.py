@@ -54,22 +54,20 @@ class ClassifierScorer:
         labels = self.model.meta.labels
         index = self._kb_model.finding_index
         present = [index[f] for f in facts.present_ids if f in index]
-        support = self._kb_model.supporting if self.with_supporting else _no_support
-        order = sorted(
-            (i for i in range(len(labels) - 1) if probs[i] > 0),
-            key=lambda i: (-probs[i], labels[i]),
-        )
+        # Best first, ties by condition id (the knowledge-base rows are in id order).
+        kept = np.flatnonzero(probs[:-1] > 0)
+        order = kept[np.lexsort((self._rows[kept], -probs[kept]))].tolist()
+        rows = self._rows[np.array(order, dtype=np.intp)]
+        if self.with_supporting:
+            supporting = self._kb_model.supporting_all(present, rows)
+        else:
+            supporting = [()] * len(order)
         scores = tuple(
             ConditionScore(
                 condition_id=str(labels[i]),
                 probability=float(probs[i]),
-                supporting=support(int(self._rows[i]), present),
+                supporting=support,
             )
-            for i in order
+            for i, support in zip(order, supporting, strict=True)
         )
         return Ranking(scores=scores, unexplained=float(probs[-1]))
-
-
-def _no_support(row: int, present: list[int]) -> tuple[str, ...]:
-    del row, present
-    return ()

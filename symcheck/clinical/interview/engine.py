@@ -15,7 +15,10 @@ All wording comes from :mod:`symcheck.clinical.interview.copy`.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -91,6 +94,9 @@ class EngineConfig:
     #: with it), the advice the knowledge-base scorer alone would give is a floor: another
     #: scorer may raise the advice, never lower it (as the red-flag rules set theirs).
     kb_triage_floor: bool = True
+    #: Rank with the other scorers of a pool (the classifier) in a worker thread while the
+    #: knowledge-base scorer chooses the question (see :meth:`InterviewEngine.assess`).
+    parallel_scoring: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,10 +118,20 @@ class Estimate:
     ranking: Ranking
     decision: TriageDecision
     kb_ranking: Ranking | None = None
+    kb_decision: TriageDecision | None = None  # the triage on ``kb_ranking``
 
     @property
     def question_ranking(self) -> Ranking:
         return self.kb_ranking if self.kb_ranking is not None else self.ranking
+
+    @property
+    def question_decision(self) -> TriageDecision:
+        """The triage decision on :attr:`question_ranking` (before any other scorer)."""
+        if self.kb_ranking is None:
+            return self.decision
+        if self.kb_decision is None:
+            raise ValueError("an estimate with a kb_ranking needs its kb_decision")
+        return self.kb_decision
 
 
 @dataclass
@@ -154,12 +170,16 @@ class InterviewEngine:
         self.rules = rules
         self.config = config or EngineConfig()
         self.extractor = extractor or FindingExtractor(kb)
-        naive_bayes = NaiveBayesScorer(kb)
-        self.scorer: ConditionScorer = scorer or naive_bayes
+        self.scorer: ConditionScorer = scorer or NaiveBayesScorer(kb)
+        # The knowledge-base scorer: the scorer itself or its knowledge-base part (one model,
+        # ranked once per estimate), else a new one.
+        naive_bayes = _kb_part(self.scorer) or NaiveBayesScorer(kb)
         self._kb_scorer = naive_bayes
         self.triager = Triager(kb)
         self.selector = QuestionSelector(kb, rules, naive_bayes.model, self.triager)
         self.copy = wording.Copy(self.config.clinic_name, self.config.emergency_number)
+        self._pool: tuple[int, ThreadPoolExecutor] | None = None
+        self._pool_lock = threading.Lock()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -194,11 +214,61 @@ class InterviewEngine:
             return Estimate(ranking, self.triager.decide(state.facts, ranking, fired))
         ranking, kb_ranking = self._rank_with_kb(evidence)
         decision = self.triager.decide(state.facts, ranking, fired)
-        if self.config.kb_triage_floor:
-            floor = self.triager.decide(state.facts, kb_ranking, fired)
-            if floor.disposition.urgency > decision.disposition.urgency:
-                decision = floor
-        return Estimate(ranking, decision, kb_ranking)
+        kb_decision = self.triager.decide(state.facts, kb_ranking, fired)
+        if self.config.kb_triage_floor and (
+            kb_decision.disposition.urgency > decision.disposition.urgency
+        ):
+            decision = kb_decision
+        return Estimate(ranking, decision, kb_ranking, kb_decision)
+
+    def assess(self, state: InterviewState) -> tuple[Estimate, QuestionChoice]:
+        """:meth:`estimate` and :meth:`choose` at once (the same results).
+
+        The questions are chosen under the knowledge-base scorer alone, so with a pooled
+        scorer (the transformer classifier) the other scorers rank in a worker thread while
+        this one ranks with the knowledge base and chooses the question; the encoder releases
+        the GIL, so on two cores the two overlap.
+        """
+        scorer = self.scorer
+        if not (self.config.parallel_scoring and isinstance(scorer, CombinedScorer)):
+            estimate = self.estimate(state)
+            return estimate, self.choose(state, estimate)
+        evidence = Evidence(state.facts, state.texts)
+        fired = self._fired(state)
+        pool = self._worker()
+        pending = [
+            None if part is self._kb_scorer else pool.submit(part.rank, evidence)
+            for part, _ in scorer.scorers
+        ]
+        try:
+            kb_ranking = self._kb_scorer.rank(evidence)
+            kb_decision = self.triager.decide(state.facts, kb_ranking, fired)
+            choice = self.choose(state, Estimate(kb_ranking, kb_decision))
+        except BaseException:
+            for future in pending:
+                if future is not None:
+                    future.cancel()
+            raise
+        ranking = scorer.pool([kb_ranking if f is None else f.result() for f in pending])
+        decision = self.triager.decide(state.facts, ranking, fired)
+        if self.config.kb_triage_floor and (
+            kb_decision.disposition.urgency > decision.disposition.urgency
+        ):
+            decision = kb_decision
+        return Estimate(ranking, decision, kb_ranking, kb_decision), choice
+
+    def _worker(self) -> ThreadPoolExecutor:
+        """The thread pool for :meth:`assess` (one per process: a forked child makes its
+        own, the parent's threads do not exist there)."""
+        pid = os.getpid()
+        current = self._pool
+        if current is None or current[0] != pid:
+            with self._pool_lock:
+                current = self._pool
+                if current is None or current[0] != pid:
+                    current = (pid, ThreadPoolExecutor(2, thread_name_prefix="symcheck-score"))
+                    self._pool = current
+        return current[1]
 
     def _rank_with_kb(self, evidence: Evidence) -> tuple[Ranking, Ranking]:
         """The scorer's ranking and the knowledge-base scorer's (reused from a pool)."""
@@ -557,8 +627,7 @@ class InterviewEngine:
             d.update(phase=missing)
             d.say(self.copy.ask_pregnancy(), wording.PREGNANCY_BUTTONS)
             return
-        estimate = self.estimate(d.state)
-        choice = self._choose(d.state, estimate)
+        estimate, choice = self.assess(d.state)
         if choice.finding_id is not None:
             d.update(phase=Phase.QUESTIONS, current=choice.finding_id, unclear_attempts=0)
             if choice.priority is Priority.DANGER:
@@ -567,10 +636,12 @@ class InterviewEngine:
             return
         self._finish(d, estimate)
 
-    def _choose(self, state: InterviewState, estimate: Estimate) -> QuestionChoice:
+    def choose(self, state: InterviewState, estimate: Estimate) -> QuestionChoice:
+        """The next question, or why to stop, given the current :meth:`estimate`."""
         return self.selector.choose(
             state.facts,
             estimate.question_ranking,
+            decision=estimate.question_decision,
             fired=self._fired(state),
             asked=state.asked,
             questions_asked=state.questions_asked,
@@ -837,3 +908,12 @@ def _most_urgent(*dispositions: Disposition) -> Disposition:
 
 def _done(d: _Draft) -> StepResult:
     return StepResult(d.state, tuple(d.replies), tuple(d.signals))
+
+
+def _kb_part(scorer: ConditionScorer) -> NaiveBayesScorer | None:
+    """The knowledge-base scorer that ``scorer`` is or pools, if any."""
+    if isinstance(scorer, NaiveBayesScorer):
+        return scorer
+    if isinstance(scorer, CombinedScorer):
+        return next((p for p, _ in scorer.scorers if isinstance(p, NaiveBayesScorer)), None)
+    return None

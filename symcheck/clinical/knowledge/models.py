@@ -7,6 +7,7 @@ loudly instead of being ignored.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
@@ -168,6 +169,26 @@ class Escalator(_Strict):
     when: CriterionField
     disposition: Disposition
     reason: str = Field(min_length=5)
+
+    @cached_property
+    def urgency(self) -> int:
+        """``disposition.urgency`` (kept: the question selector reads it very often)."""
+        return self.disposition.urgency
+
+    @cached_property
+    def triggers(self) -> logic.Triggers:
+        """:func:`symcheck.clinical.logic.triggers` of :attr:`when` (computed once)."""
+        return logic.triggers(self.when)
+
+    @cached_property
+    def sufficient(self) -> frozenset[str]:
+        """:func:`symcheck.clinical.logic.sufficient` of :attr:`when` (computed once)."""
+        return logic.sufficient(self.when)
+
+    @cached_property
+    def check(self) -> logic.Check:
+        """:attr:`when` compiled (:func:`symcheck.clinical.logic.compiled`, once)."""
+        return logic.compiled(self.when)
 
 
 class Condition(_Strict):

@@ -59,7 +59,10 @@ class RuleSet:
 
 def fired_rules(rules: Iterable[RedFlagRule], facts: PatientFacts) -> list[RedFlagRule]:
     """Pure evaluation: the rules whose criterion holds, most urgent first, then by id."""
-    fired = [rule for rule in rules if logic.holds(rule.when, facts)]
+    present = frozenset(facts.present_ids)
+    fired = [
+        rule for rule in rules if logic.could_hold(rule.triggers, present) and rule.check(facts)
+    ]
     return sorted(fired, key=lambda r: (-r.disposition.urgency, r.id))
 
 

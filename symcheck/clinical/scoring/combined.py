@@ -8,8 +8,9 @@ that gives any for the condition.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+
+import numpy as np
 
 from symcheck.clinical.scoring.base import ConditionScore, ConditionScorer, Evidence, Ranking
 
@@ -37,26 +38,27 @@ class CombinedScorer:
 
     def pool(self, rankings: Sequence[Ranking]) -> Ranking:
         """The pooled ranking of the scorers' own rankings (in the order of the scorers)."""
-        weighted = [
-            ({s.condition_id: s.probability for s in r.scores}, r.unexplained, w)
-            for r, (_, w) in zip(rankings, self._scorers, strict=True)
-        ]
-        ids = set.intersection(*(set(probs) for probs, _, _ in weighted))
-        log_scores: dict[str, float] = {}
-        for cid in ids:
-            log_scores[cid] = sum(w * math.log(max(p[cid], FLOOR)) for p, _, w in weighted)
-        log_unexplained = sum(w * math.log(max(u, FLOOR)) for _, u, w in weighted)
-        top = max([log_unexplained, *log_scores.values()])
-        weights = {cid: math.exp(v - top) for cid, v in log_scores.items()}
-        unexplained = math.exp(log_unexplained - top)
-        total = unexplained + sum(weights.values())
+        weights = [w for _, w in self._scorers]
+        if len(rankings) != len(weights):
+            raise ValueError(f"expected {len(weights)} rankings, got {len(rankings)}")
+        probabilities = [{s.condition_id: s.probability for s in r.scores} for r in rankings]
+        ids = sorted(set.intersection(*(set(probs) for probs in probabilities)))
+        # Rows: the conditions in id order, then the unexplained hypothesis.
+        log_pooled = np.zeros(len(ids) + 1)
+        for probs, ranking, weight in zip(probabilities, rankings, weights, strict=True):
+            p = np.array([*(probs[cid] for cid in ids), ranking.unexplained])
+            log_pooled += weight * np.log(np.maximum(p, FLOOR))
+        pooled = np.exp(log_pooled - log_pooled.max())
+        pooled /= pooled.sum()
         supporting = {}
         for ranking in reversed(rankings):
             for score in ranking.scores:
                 if score.supporting:
                     supporting[score.condition_id] = score.supporting
-        scores = sorted(
-            (ConditionScore(cid, weights[cid] / total, supporting.get(cid, ())) for cid in ids),
-            key=lambda s: (-s.probability, s.condition_id),
+        # Best first, ties by id (the rows are in id order, so a stable sort keeps them).
+        order = np.argsort(-pooled[:-1], kind="stable")
+        scores = tuple(
+            ConditionScore(ids[i], float(pooled[i]), supporting.get(ids[i], ()))
+            for i in order.tolist()
         )
-        return Ranking(scores=tuple(scores), unexplained=unexplained / total)
+        return Ranking(scores=scores, unexplained=float(pooled[-1]))

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
@@ -205,16 +206,24 @@ class NaiveBayesModel:
             with np.errstate(invalid="ignore"):
                 out |= age < self.requires_min_age
                 out |= age >= self.requires_max_age
-        for i in range(n):
-            sex = self.requires_sex[i]
-            if sex is not None and facts.sex is not None and facts.sex != sex:
-                out[i] = True
-            pregnant = self.requires_pregnant[i]
-            if pregnant is True and (facts.pregnant is False or facts.sex is Sex.MALE):
-                out[i] = True
-            if pregnant is False and facts.pregnant is True:
-                out[i] = True
+        requires = self._requires
+        if facts.sex is not None:  # a condition of the other sex
+            out |= requires["male" if facts.sex is Sex.FEMALE else "female"]
+        if facts.pregnant is False or facts.sex is Sex.MALE:  # one of pregnancy
+            out |= requires["pregnant"]
+        if facts.pregnant is True:  # one that excludes pregnancy
+            out |= requires["not_pregnant"]
         return out
+
+    @cached_property
+    def _requires(self) -> Mapping[str, BoolArray]:
+        """Per condition, whether it requires a sex or a pregnancy state (for excluded)."""
+        return {
+            "female": np.array([s is Sex.FEMALE for s in self.requires_sex], dtype=bool),
+            "male": np.array([s is Sex.MALE for s in self.requires_sex], dtype=bool),
+            "pregnant": np.array([p is True for p in self.requires_pregnant], dtype=bool),
+            "not_pregnant": np.array([p is False for p in self.requires_pregnant], dtype=bool),
+        }
 
     def evidence_columns(self, facts: PatientFacts) -> tuple[list[int], list[int]]:
         """Columns of the present and absent findings that count as evidence.
@@ -287,6 +296,24 @@ class NaiveBayesModel:
                 ratios.append((-ratio, self.finding_ids[col]))
         return tuple(fid for _, fid in sorted(ratios))
 
+    def supporting_all(
+        self, present_columns: Sequence[int], rows: npt.NDArray[np.intp]
+    ) -> list[tuple[str, ...]]:
+        """:meth:`supporting` for each of ``rows`` at once (vectorised: ranking every condition
+        needs it for all of them)."""
+        columns = sorted(set(present_columns))  # column order is finding-id order
+        out: list[tuple[str, ...]] = [()] * len(rows)
+        if not columns or not len(rows):
+            return out
+        ratios = self.likelihood[np.ix_(rows, columns)] / self.likelihood[-1, columns]
+        supports = ratios > 1 + _EPS
+        for k in map(int, np.flatnonzero(supports.any(axis=1))):
+            found = np.flatnonzero(supports[k])
+            # Strongest first; a stable sort keeps equal ratios in finding-id order.
+            order = found[np.argsort(-ratios[k, found], kind="stable")]
+            out[k] = tuple(self.finding_ids[columns[int(j)]] for j in order)
+        return out
+
 
 class NaiveBayesScorer:
     """Ranks every condition of a knowledge base with naive Bayes (see the module docstring).
@@ -309,17 +336,17 @@ class NaiveBayesScorer:
         posterior = np.exp(model.log_posterior(facts))
         present = [model.finding_index[f] for f in facts.present_ids if f in model.finding_index]
         n = len(model.condition_ids)
-        order = sorted(
-            (i for i in range(n) if posterior[i] > 0),
-            key=lambda i: (-posterior[i], model.condition_ids[i]),
-        )
+        # Best first, ties by id (the rows are in id order, so a stable sort keeps them).
+        order = np.flatnonzero(posterior[:n] > 0)
+        order = order[np.argsort(-posterior[order], kind="stable")]
+        supporting = model.supporting_all(present, order)
         scores = tuple(
             ConditionScore(
                 condition_id=model.condition_ids[i],
                 probability=float(posterior[i]),
-                supporting=model.supporting(i, present),
+                supporting=support,
             )
-            for i in order
+            for i, support in zip(order.tolist(), supporting, strict=True)
         )
         return Ranking(scores=scores, unexplained=float(posterior[n]))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
 from symcheck.clinical import logic
+from symcheck.clinical.knowledge import KnowledgeBase
 from symcheck.clinical.patient import Observation, Onset, PatientFacts, Sex
+from symcheck.clinical.rules import RuleSet
 
 
 def _facts(**findings: Observation | bool) -> PatientFacts:
@@ -252,3 +255,120 @@ def test_absent_names_its_finding() -> None:
 def test_absent_rejects_a_bad_finding_id() -> None:
     with pytest.raises(logic.CriterionError, match="not a finding id"):
         logic.parse({"absent": "Cough"})
+
+
+# --- triggers / could_hold --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("fever", [{"fever"}]),
+        ({"finding": "fever", "min_hours": 24}, [{"fever"}]),
+        ({"absent": "fever"}, []),
+        ({"any": ["fever", "rash"]}, [{"fever", "rash"}]),
+        ({"any": ["fever", {"absent": "rash"}]}, []),
+        ({"all": ["fever", "rash"]}, [{"fever"}, {"rash"}]),
+        ({"all": [{"any": ["a", "b"]}, "c"]}, [{"a", "b"}, {"c"}]),
+        ({"any": [{"all": ["a", "b"]}, "c"]}, [{"a", "c"}]),
+        ({"all": [{"age": {"min": 65}}, "fever"]}, [{"fever"}]),
+        ({"all": [{"age": {"min": 65}}, {"sex": "female"}]}, []),
+        ({"none": ["fever"]}, []),
+        ({"at_least": 2, "of": ["a", "b", "c"]}, [{"a", "b", "c"}]),
+        ({"at_least": 1, "of": ["a", {"pregnant": True}]}, []),
+    ],
+)
+def test_triggers(raw: Any, expected: list[set[str]]) -> None:
+    assert logic.triggers(logic.parse(raw)) == tuple(frozenset(t) for t in expected)
+
+
+def test_could_hold_needs_one_finding_of_each_set() -> None:
+    needed = logic.triggers(logic.parse({"all": [{"any": ["fever", "rash"]}, "cough"]}))
+    assert not logic.could_hold(needed, {"fever"})
+    assert not logic.could_hold(needed, {"cough"})
+    assert logic.could_hold(needed, {"cough", "rash"})
+    assert logic.could_hold((), set())
+
+
+def test_compiled_criteria_and_triggers_agree_with_holds_on_every_rule_and_escalator(
+    kb: KnowledgeBase, ruleset: RuleSet
+) -> None:
+    """On random patients, a compiled criterion says what :func:`logic.holds` says, whenever
+    it holds its triggers are present, and whenever a sufficient finding is present it holds."""
+    criteria = [r.when for r in ruleset] + [
+        e.when for c in kb.conditions.values() for e in c.escalators
+    ]
+    checks = [logic.compiled(c) for c in criteria]
+    mentioned = sorted({f for c in criteria for f in logic.finding_ids(c)})
+    rng = random.Random(7)
+    held = 0
+    for _ in range(300):
+        chosen = rng.sample(mentioned, rng.randint(0, 12))
+        facts = PatientFacts(
+            age_years=rng.choice([None, 0.5, 4.0, 30.0, 70.0]),
+            sex=rng.choice([None, Sex.FEMALE, Sex.MALE]),
+            findings={
+                f: Observation(
+                    present=rng.choice([True, True, False, None]),
+                    duration_hours=rng.choice([None, 2.0, 72.0, 400.0]),
+                    severity=rng.choice([None, 3, 9]),
+                    onset=rng.choice([None, Onset.SUDDEN]),
+                )
+                for f in chosen
+            },
+        )
+        present = frozenset(facts.present_ids)
+        for criterion, check in zip(criteria, checks, strict=True):
+            holds = logic.holds(criterion, facts)
+            assert check(facts) is holds, criterion
+            if holds:
+                held += 1
+                assert logic.could_hold(logic.triggers(criterion), present), criterion
+            if not present.isdisjoint(logic.sufficient(criterion)):
+                assert holds, criterion
+    assert held > 100  # the check saw criteria that hold
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "fever",
+        {"absent": "fever"},
+        {"any": ["fever", "rash"]},
+        {"any": ["fever", {"absent": "rash"}]},
+        {"all": ["fever", {"none": ["rash"]}]},
+        {"at_least": 2, "of": ["fever", "rash", "cough"]},
+        {"all": [{"age": {"min": 65}}, {"sex": "female"}, {"pregnant": False}]},
+        {"finding": "fever", "min_hours": 24, "min_severity": 5},
+    ],
+)
+def test_compiled_equals_holds(raw: Any) -> None:
+    criterion = logic.parse(raw)
+    check = logic.compiled(criterion)
+    for facts in (
+        PatientFacts(),
+        _facts(fever=True),
+        _facts(fever=True, rash=False),
+        _facts(rash=True, cough=True),
+        _facts(fever=Observation(present=True, duration_hours=48, severity=7)),
+        PatientFacts(age_years=70, sex=Sex.FEMALE, pregnant=False),
+    ):
+        assert check(facts) is logic.holds(criterion, facts), facts
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("fever", {"fever"}),
+        ({"finding": "fever", "min_hours": 24}, set()),
+        ({"absent": "fever"}, set()),
+        ({"any": ["fever", "rash", {"all": ["a", "b"]}]}, {"fever", "rash"}),
+        ({"all": ["fever", "rash"]}, set()),
+        ({"all": [{"any": ["a", "b"]}, {"any": ["b", "c"]}]}, {"b"}),
+        ({"all": ["fever", {"age": {"min": 65}}]}, set()),
+        ({"none": ["fever"]}, set()),
+        ({"at_least": 2, "of": [{"any": ["a", "b"]}, {"any": ["a", "c"]}, "c"]}, {"a", "c"}),
+    ],
+)
+def test_sufficient(raw: Any, expected: set[str]) -> None:
+    assert logic.sufficient(logic.parse(raw)) == frozenset(expected)

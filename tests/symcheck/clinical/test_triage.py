@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from symcheck.clinical.dispositions import Disposition
-from symcheck.clinical.knowledge import KnowledgeBase
+from symcheck.clinical.knowledge import KnowledgeBase, load_knowledge_base
 from symcheck.clinical.knowledge.models import AgeBand, Escalator, Requires
-from symcheck.clinical.logic import PregnantIs
+from symcheck.clinical.logic import PregnantIs, finding_ids
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
 from symcheck.clinical.scoring import ConditionScore, Evidence, Ranking
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
@@ -22,6 +22,7 @@ from symcheck.clinical.triage import (
     ReasonKind,
     Triager,
     advised_urgency,
+    condition_disposition,
     encoded_modifiers,
 )
 from tests.fixtures.kb_small import small_kb, small_rules
@@ -346,3 +347,40 @@ def test_disposition_is_never_below_the_floor(triager: Triager) -> None:
         )
         need = [decision.need[d] for d in sorted(decision.need, key=lambda d: d.urgency)]
         assert need == sorted(need, reverse=True)  # P(need >= d) falls with d
+
+
+def test_escalations_agree_with_condition_disposition_on_the_real_knowledge_base() -> None:
+    """The indexed, remembered escalations give each condition the disposition
+    :func:`condition_disposition` gives it (random patients over the escalators' findings)."""
+    kb = load_knowledge_base()
+    real = Triager(kb)
+    mentioned = sorted(
+        {f for c in kb.conditions.values() for e in c.escalators for f in finding_ids(e.when)}
+    )
+    rng = random.Random(11)
+    raised = 0
+    for _ in range(150):
+        facts = PatientFacts(
+            age_years=rng.choice([None, 1.0, 30.0, 70.0]),
+            sex=rng.choice([None, Sex.FEMALE, Sex.MALE]),
+            pregnant=rng.choice([None, True, False]),
+            findings={
+                f: Observation(
+                    present=rng.choice([True, True, False]),
+                    duration_hours=rng.choice([None, 3.0, 200.0]),
+                    severity=rng.choice([None, 8]),
+                )
+                for f in rng.sample(mentioned, rng.randint(0, 10))
+            },
+        )
+        found = real.escalations(facts)
+        assert real.escalations(facts) is found  # remembered for the same facts
+        for condition in kb.conditions.values():
+            disposition, reason = condition_disposition(condition, facts)
+            escalator = found.get(condition.id)
+            if escalator is None:
+                assert disposition is condition.disposition
+            else:
+                raised += 1
+                assert (disposition, reason.detail) == (escalator.disposition, escalator.reason)
+    assert raised > 50  # the check saw escalators that hold

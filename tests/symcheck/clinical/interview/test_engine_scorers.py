@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from symcheck.clinical.dispositions import Disposition
 from symcheck.clinical.interview.engine import EngineConfig, InterviewEngine
 from symcheck.clinical.interview.state import InterviewState
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
 from symcheck.clinical.scoring import ConditionScore, Evidence, Ranking
+from symcheck.clinical.scoring.combined import CombinedScorer
+from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
 from tests.fixtures.kb_small import small_kb, small_rules
 
 
@@ -55,3 +59,55 @@ def test_the_knowledge_base_ranking_steers_the_questions() -> None:
     alone = kb_only.estimate(STATE)
     assert alone.kb_ranking is None
     assert alone.question_ranking is alone.ranking
+
+
+def _pooled(config: EngineConfig | None = None) -> InterviewEngine:
+    """The knowledge-base scorer pooled with another one, as the product pools the
+    classifier."""
+    kb = small_kb()
+    scorer = CombinedScorer([(NaiveBayesScorer(kb), 1.0), (_SaysCold(), 0.5)])
+    return InterviewEngine(kb, small_rules(), scorer=scorer, config=config)
+
+
+def test_assess_gives_what_estimate_and_choose_give_with_the_pool_in_parallel() -> None:
+    engine = _pooled()
+    assert engine.config.parallel_scoring
+    state = InterviewState(
+        facts=PatientFacts(age_years=30, sex=Sex.FEMALE).with_observations(
+            {"sore_throat": Observation(True), "fever": Observation(True)}
+        )
+    )
+    for facts in (state.facts, STATE.facts):
+        current = replace(state, facts=facts)
+        estimate, choice = engine.assess(current)
+        expected = engine.estimate(current)
+        assert estimate == expected
+        assert choice == engine.choose(current, expected)
+        serial = _pooled(replace(EngineConfig(), parallel_scoring=False)).assess(current)
+        assert serial == (estimate, choice)
+
+
+def test_a_failing_pooled_scorer_fails_the_assessment() -> None:
+    class _Broken:
+        def rank(self, evidence: Evidence) -> Ranking:
+            raise RuntimeError("broken scorer")
+
+    kb = small_kb()
+    scorer = CombinedScorer([(NaiveBayesScorer(kb), 1.0), (_Broken(), 0.5)])
+    engine = InterviewEngine(kb, small_rules(), scorer=scorer)
+    with pytest.raises(RuntimeError, match="broken scorer"):
+        engine.assess(STATE)
+
+
+def test_the_engine_chooses_questions_with_the_knowledge_base_scorer_it_is_given() -> None:
+    kb = small_kb()
+    naive_bayes = NaiveBayesScorer(kb, unexplained_prior=0.3)
+    engine = InterviewEngine(kb, small_rules(), scorer=naive_bayes)
+    assert engine.scorer is naive_bayes
+    assert engine.selector.posterior(naive_bayes.rank(Evidence(STATE.facts))).shape == (
+        len(naive_bayes.model.condition_ids) + 1,
+    )
+    estimate = engine.estimate(STATE)
+    assert estimate.kb_ranking is None  # ranked once, by the scorer it was given
+    pooled = _pooled()
+    assert pooled.estimate(STATE).kb_decision is not None
