@@ -729,7 +729,11 @@ class QuestionSelector:
         ``after`` is a posterior per column (hypotheses x columns, unexplained last); ``need``
         and ``explains`` are conditions x columns; ``holding`` the modifiers per column.
         """
-        conditions, unexplained = after[:-1], after[-1]
+        # Conditions that explain nothing in any column weigh nothing: leave them out (the
+        # sums over the others are the same, bit for bit).
+        rows = np.flatnonzero(explains.any(axis=1))
+        conditions, unexplained = after[rows], after[-1]
+        explains, need = explains[rows], need[rows]
         u_need = float(UNEXPLAINED_NEED.urgency)
         thresholds = self._triager.thresholds
         level, probabilities = advised_urgency(
@@ -740,7 +744,7 @@ class QuestionSelector:
         open_rows = np.zeros(need.shape, dtype=bool)
         for k, kinds in enumerate(holding):
             for kind in kinds:
-                open_rows[:, k] |= self._not_encoded[kind]
+                open_rows[:, k] |= self._not_encoded[kind][rows]
         holds = np.array([bool(kinds) for kinds in holding])
         raises = modifier_raise(conditions, unexplained, explains, need, u_need, level, open_rows)
         out: FloatArray = np.where(holds & raises, np.minimum(level + 1, 4.0), level)
