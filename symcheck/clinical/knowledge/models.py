@@ -163,17 +163,11 @@ class Requires(_Strict):
     pregnant: bool | None = None
 
 
-class Escalator(_Strict):
-    """A combination of findings that makes this condition more urgent than its default."""
+class CompiledCriterion:
+    """The precomputed forms of a model's ``when`` criterion (rules and escalators), for the
+    question selector's look-ahead."""
 
-    when: CriterionField
-    disposition: Disposition
-    reason: str = Field(min_length=5)
-
-    @cached_property
-    def urgency(self) -> int:
-        """``disposition.urgency`` (kept: the question selector reads it very often)."""
-        return self.disposition.urgency
+    when: logic.Criterion
 
     @cached_property
     def triggers(self) -> logic.Triggers:
@@ -189,6 +183,19 @@ class Escalator(_Strict):
     def check(self) -> logic.Check:
         """:attr:`when` compiled (:func:`symcheck.clinical.logic.compiled`, once)."""
         return logic.compiled(self.when)
+
+
+class Escalator(_Strict, CompiledCriterion):
+    """A combination of findings that makes this condition more urgent than its default."""
+
+    when: CriterionField
+    disposition: Disposition
+    reason: str = Field(min_length=5)
+
+    @cached_property
+    def urgency(self) -> int:
+        """``disposition.urgency`` (kept: the question selector reads it very often)."""
+        return self.disposition.urgency
 
 
 class Condition(_Strict):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from symcheck.clinical import logic
 from symcheck.clinical.dispositions import Disposition
-from symcheck.clinical.knowledge.models import CriterionField
+from symcheck.clinical.knowledge.models import CompiledCriterion, CriterionField
 
 RULE_ID_PATTERN = r"^RF-[A-Z]{2,5}-\d{3}$"
 
@@ -37,7 +35,7 @@ class RuleCases(_Strict):
     near_miss: tuple[RuleCase, ...] = Field(min_length=1)
 
 
-class RedFlagRule(_Strict):
+class RedFlagRule(_Strict, CompiledCriterion):
     """A deterministic red-flag rule.
 
     Attributes:
@@ -66,21 +64,6 @@ class RedFlagRule(_Strict):
         if unknown:
             raise ValueError(f"unknown placeholders {sorted(unknown)} in advice")
         return value
-
-    @cached_property
-    def triggers(self) -> logic.Triggers:
-        """:func:`symcheck.clinical.logic.triggers` of :attr:`when` (computed once)."""
-        return logic.triggers(self.when)
-
-    @cached_property
-    def sufficient(self) -> frozenset[str]:
-        """:func:`symcheck.clinical.logic.sufficient` of :attr:`when` (computed once)."""
-        return logic.sufficient(self.when)
-
-    @cached_property
-    def check(self) -> logic.Check:
-        """:attr:`when` compiled (:func:`symcheck.clinical.logic.compiled`, once)."""
-        return logic.compiled(self.when)
 
     def render_advice(self, emergency_number: str) -> str:
         return self.advice.replace("{emergency_number}", emergency_number)
