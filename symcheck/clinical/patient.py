@@ -109,7 +109,9 @@ class PatientFacts:
         merged = dict(self.findings)
         for fid, obs in observations.items():
             merged[fid] = merged[fid].merged_with(obs) if fid in merged else obs
-        return replace(self, findings=merged)
+        # Not dataclasses.replace: the question selector's look-ahead makes these by the
+        # hundred per message.
+        return PatientFacts(self.age_years, self.sex, self.pregnant, merged)
 
     def without(self, finding_ids: Iterable[str]) -> PatientFacts:
         drop = set(finding_ids)

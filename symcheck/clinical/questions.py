@@ -72,7 +72,7 @@ pure and deterministic (ties go to the smallest finding id).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
@@ -209,6 +209,7 @@ class QuestionSelector:
             for system in self._rule_systems[rule.id]:
                 by_system.setdefault(system, []).append(rule)
         self._rules_by_relative = {fid: tuple(found) for fid, found in by_relative.items()}
+        self._possible = {rule.id: _possible(rule.when) for rule in self._rules}
         self._rules_by_system = {system: tuple(found) for system, found in by_system.items()}
         self._base_rate = {fid: finding.base_rate for fid, finding in kb.findings.items()}
         self._escalated_by = _index_escalators(kb)
@@ -271,8 +272,9 @@ class QuestionSelector:
         if questions_asked >= max_questions:
             return QuestionChoice(None, StopReason.CAP)
         posterior = self.posterior(ranking)
-        regular = self.candidates(facts, posterior, fired, asked)
-        extra = set(self.danger_candidates(facts, fired, asked)) - set(regular)
+        askable = self._askable(facts, asked)
+        regular = self.candidates(facts, posterior, fired, asked, askable=askable)
+        extra = set(self.danger_candidates(facts, fired, asked, askable=askable)) - set(regular)
         candidates = sorted((*regular, *extra))
         if not candidates:
             return QuestionChoice(None, StopReason.EXHAUSTED)
@@ -388,8 +390,11 @@ class QuestionSelector:
         posterior: FloatArray,
         fired: Sequence[RedFlagRule] = (),
         asked: Collection[str] = (),
+        *,
+        askable: _Askable | None = None,
     ) -> list[str]:
-        """Askable findings worth considering, sorted by id."""
+        """Askable findings worth considering, sorted by id (``askable``: made from ``facts``
+        and ``asked`` when not given)."""
         model = self._model
         plausible = posterior[:-1] >= PLAUSIBLE
         present_columns = [
@@ -412,31 +417,27 @@ class QuestionSelector:
             for rule in self._rules_by_finding.get(fid, ()):
                 if rule.id not in fired_ids:
                     linked.update(self._rule_findings[rule.id])
-        blocked = self._blocked(facts, asked)
-        return sorted(
-            {
-                self._general_first(fid, facts, blocked)
-                for fid in linked
-                if self._askable(fid, facts, blocked)
-            }
-        )
+        askable = askable or self._askable(facts, asked)
+        return sorted({askable.general_first(fid) for fid in linked if askable.ok(fid)})
 
     def danger_candidates(
         self,
         facts: PatientFacts,
         fired: Sequence[RedFlagRule] = (),
         asked: Collection[str] = (),
+        *,
+        askable: _Askable | None = None,
     ) -> list[str]:
         """Askable findings of the rules in play through a related finding or body system.
 
         :meth:`choose` keeps only those whose yes would fire a rule, with a plausible yes.
         """
         out: set[str] = set()
-        blocked = self._blocked(facts, asked)
+        askable = askable or self._askable(facts, asked)
         for rule in self.in_play(facts, fired):
             for fid in self._rule_findings[rule.id]:
-                if self._askable(fid, facts, blocked):
-                    out.add(self._general_first(fid, facts, blocked))
+                if askable.ok(fid):
+                    out.add(askable.general_first(fid))
         return sorted(out)
 
     def in_play(self, facts: PatientFacts, fired: Sequence[RedFlagRule] = ()) -> list[RedFlagRule]:
@@ -461,7 +462,7 @@ class QuestionSelector:
                 continue
             related = not present.isdisjoint(self._rule_family[rule.id])
             same_system = not systems.isdisjoint(self._rule_systems[rule.id])
-            if (related or same_system) and _possible(rule.when, facts):
+            if (related or same_system) and self._possible[rule.id](facts):
                 out.append(rule)
         return out
 
@@ -476,17 +477,6 @@ class QuestionSelector:
         informative = sum(1 for obs in said if obs.present is not None)
         return (1 + informative) / (1 + len(said))
 
-    def _general_first(self, fid: str, facts: PatientFacts, blocked: AbstractSet[str]) -> str:
-        """The finding, or its parent when that has not been asked yet (general first)."""
-        parent = self._kb.findings[fid].parent
-        if (
-            parent is not None
-            and parent not in facts.findings
-            and self._askable(parent, facts, blocked)
-        ):
-            return parent
-        return fid
-
     def _blocked(self, facts: PatientFacts, asked: Collection[str]) -> set[str]:
         """Findings not to ask about: answered or asked already, or settled by the hierarchy
         (under a finding reported absent, above one reported present)."""
@@ -498,12 +488,9 @@ class QuestionSelector:
                 blocked.update(self._descendants.get(fid, ()))
         return blocked
 
-    def _askable(self, fid: str, facts: PatientFacts, blocked: AbstractSet[str]) -> bool:
-        """Whether to consider asking about ``fid`` (``blocked``: see :meth:`_blocked`)."""
-        if fid in blocked or fid not in self._model.finding_index:
-            return False
-        ask_if = self._kb.findings[fid].ask_if
-        return ask_if is None or logic.holds(ask_if, facts)
+    def _askable(self, facts: PatientFacts, asked: Collection[str]) -> _Askable:
+        """The findings to consider asking about, for these facts (see :class:`_Askable`)."""
+        return _Askable(self._kb, self._model.finding_index, facts, self._blocked(facts, asked))
 
     def posterior(self, ranking: Ranking) -> FloatArray:
         """The ranking as a vector over the model's hypotheses (unexplained last)."""
@@ -579,6 +566,7 @@ class QuestionSelector:
         fast = [present_now.isdisjoint(model.ancestors[fid]) for fid in candidates]
         columns_arr = np.array(columns, dtype=np.intp)
         pending = self._screen(columns_arr, np.array(fast, dtype=bool), need_int, in_play, need_yes)
+        unmet: dict[int, logic.Triggers] = {}  # shared by the candidates' _AfterYes
         for k, fid in enumerate(candidates):
             ancestors = model.ancestors[fid]
             if fast[k]:
@@ -597,7 +585,7 @@ class QuestionSelector:
                 new = ancestors
             else:
                 new = tuple(a for a in ancestors if a not in reported)
-            after = _AfterYes(facts, fid, new, present_now.union(new, (fid,)))
+            after = _AfterYes(facts, fid, new, present_now, unmet)
             for row, condition, escalators, top, levels in escalated:
                 need = need_now[row]
                 # Most urgent first: none above the need now cannot change it.
@@ -609,7 +597,7 @@ class QuestionSelector:
                 for escalator in escalators:  # only these can change the need
                     if escalator.urgency <= need:
                         break
-                    if fid in escalator.sufficient or after.holds(escalator):
+                    if after.holds(escalator):
                         need_yes[row, k] = escalator.urgency
                         break
             if fid in self._modifier_ids:
@@ -802,31 +790,39 @@ def _variants(kb: KnowledgeBase, fid: str) -> tuple[str, ...]:
     return tuple(sorted(family))
 
 
-def _possible(criterion: logic.Criterion, facts: PatientFacts) -> bool:
-    """Whether the criterion could still hold once the unknown findings are asked.
+def _possible(criterion: logic.Criterion) -> logic.Check:
+    """Whether the criterion could still hold once the unknown findings are asked, as a
+    function of the facts (compiled once per rule, like :func:`logic.compiled`).
 
     Demographic criteria hold or not as :func:`logic.holds` says, but an unknown
     demographic could still hold; a finding could still be reported unless it was denied.
     """
     match criterion:
         case logic.Absent(finding):  # before Present, its base class
-            return not facts.is_present(finding)
+            return lambda facts: not facts.is_present(finding)
         case logic.Present(finding) | logic.FindingWith(finding=finding):
-            return not facts.is_absent(finding)
+            return lambda facts: not facts.is_absent(finding)
         case logic.All(parts):
-            return all(_possible(p, facts) for p in parts)
+            checks = tuple(map(_possible, parts))
+            return lambda facts: all(check(facts) for check in checks)
         case logic.Any_(parts):
-            return any(_possible(p, facts) for p in parts)
+            checks = tuple(map(_possible, parts))
+            return lambda facts: any(check(facts) for check in checks)
         case logic.AtLeast(count, parts):
-            return sum(_possible(p, facts) for p in parts) >= count
+            checks = tuple(map(_possible, parts))
+            return lambda facts: sum(check(facts) for check in checks) >= count
         case logic.NoneOf(parts):
-            return not any(logic.holds(p, facts) for p in parts)
+            holds = tuple(map(logic.compiled, parts))
+            return lambda facts: not any(check(facts) for check in holds)
         case logic.AgeRange():
-            return facts.age_years is None or logic.holds(criterion, facts)
+            age = logic.compiled(criterion)
+            return lambda facts: facts.age_years is None or age(facts)
         case logic.SexIs():
-            return facts.sex is None or logic.holds(criterion, facts)
+            sex = logic.compiled(criterion)
+            return lambda facts: facts.sex is None or sex(facts)
         case logic.PregnantIs():
-            return facts.pregnant is None or logic.holds(criterion, facts)
+            pregnant = logic.compiled(criterion)
+            return lambda facts: facts.pregnant is None or pregnant(facts)
     raise TypeError(f"not a criterion: {criterion!r}")
 
 
@@ -898,21 +894,79 @@ class _EscalationTable:
         )
 
 
-class _AfterYes:
-    """The facts after a yes to ``fid``, which implies its ancestors ``implied`` (those not
-    reported yet), built only when a criterion needs them; ``present``: the findings present
-    then."""
+class _Askable:
+    """Which findings to consider asking about at one step (each worked out once): not
+    ``blocked`` (see :meth:`QuestionSelector._blocked`), known to the model, and their
+    ``ask_if`` holds."""
 
-    __slots__ = ("_facts", "_fid", "_implied", "_yes", "present")
+    __slots__ = ("_blocked", "_facts", "_findings", "_index", "_known")
 
     def __init__(
-        self, facts: PatientFacts, fid: str, implied: Iterable[str], present: AbstractSet[str]
+        self,
+        kb: KnowledgeBase,
+        index: Mapping[str, int],
+        facts: PatientFacts,
+        blocked: AbstractSet[str],
+    ) -> None:
+        self._findings = kb.findings
+        self._index = index
+        self._facts = facts
+        self._blocked = blocked
+        self._known: dict[str, bool] = {}
+
+    def ok(self, fid: str) -> bool:
+        found = self._known.get(fid)
+        if found is None:
+            if fid in self._blocked or fid not in self._index:
+                found = False
+            else:
+                ask_if = self._findings[fid].ask_if
+                found = ask_if is None or logic.holds(ask_if, self._facts)
+            self._known[fid] = found
+        return found
+
+    def general_first(self, fid: str) -> str:
+        """The finding, or its parent when that has not been asked yet (general first)."""
+        parent = self._findings[fid].parent
+        if parent is not None and parent not in self._facts.findings and self.ok(parent):
+            return parent
+        return fid
+
+
+class _AfterYes:
+    """The facts after a yes to ``fid``, which implies its ancestors ``implied`` (those not
+    reported yet), built only when a criterion needs them; ``now``: the findings present
+    before the yes.
+
+    ``unmet`` is shared by the candidates of one step: per rule or escalator (by ``id``), its
+    :attr:`~CompiledCriterion.triggers` that the findings present now do not meet; a yes
+    must meet each of them for it to hold.
+    """
+
+    __slots__ = ("_facts", "_fid", "_implied", "_now", "_present", "_unmet", "_yes")
+
+    def __init__(
+        self,
+        facts: PatientFacts,
+        fid: str,
+        implied: Sequence[str],
+        now: AbstractSet[str],
+        unmet: dict[int, logic.Triggers],
     ) -> None:
         self._facts = facts
         self._fid = fid
         self._implied = implied
+        self._now = now
+        self._unmet = unmet
         self._yes: PatientFacts | None = None
-        self.present = present
+        self._present: AbstractSet[str] | None = None
+
+    @property
+    def present(self) -> AbstractSet[str]:
+        """The findings present after the yes."""
+        if self._present is None:
+            self._present = self._now | {*self._implied, self._fid}
+        return self._present
 
     def facts(self) -> PatientFacts:
         if self._yes is None:
@@ -922,9 +976,20 @@ class _AfterYes:
 
     def holds(self, item: Escalator | RedFlagRule) -> bool:
         """Whether the escalator's or rule's criterion holds after the yes."""
-        if self._fid in item.sufficient:
+        fid = self._fid
+        if fid in item.sufficient:
             return True
-        return logic.could_hold(item.triggers, self.present) and item.check(self.facts())
+        unmet = self._unmet.get(id(item))
+        if unmet is None:
+            now = self._now
+            unmet = self._unmet[id(item)] = tuple(
+                one_of for one_of in item.triggers if one_of.isdisjoint(now)
+            )
+        implied = self._implied
+        for one_of in unmet:
+            if fid not in one_of and one_of.isdisjoint(implied):
+                return False
+        return item.check(self.facts())
 
 
 _YES = Observation(present=True)

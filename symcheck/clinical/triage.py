@@ -567,25 +567,23 @@ class Triager:
         explaining: set[str] = set()  # the conditions that explain something reported
         for fid in present:
             explaining.update(self._explained_by.get(fid, ()))
-        scored: list[tuple[ConditionScore, TriageReason, int]] = []
+        # Per condition that explains something: its score, what sets its need (the
+        # escalator, or None: its own disposition) and the need; reasons are made only for
+        # the few that explain the advice (see _reasons).
+        scored: list[_Scored] = []
         not_explained = ranking.unexplained
+        conditions = self.kb.conditions
         for score in ranking.scores:
-            if score.condition_id not in explaining:
+            cid = score.condition_id
+            if cid not in explaining:
                 not_explained += score.probability
                 continue
-            condition = self.kb.conditions[score.condition_id]
-            escalator = escalations.get(condition.id)
-            if escalator is None:
-                reason = TriageReason(
-                    ReasonKind.CONDITION, condition.id, condition.disposition, condition.name
-                )
-            else:
-                reason = TriageReason(
-                    ReasonKind.ESCALATOR, condition.id, escalator.disposition, escalator.reason
-                )
-            scored.append((score, reason, reason.disposition.urgency))
-        p = np.array([s.probability for s, _, _ in scored], dtype=float)
-        need = np.array([n for _, _, n in scored], dtype=float)
+            condition = conditions[cid]
+            escalator = escalations.get(cid)
+            disposition = condition.disposition if escalator is None else escalator.disposition
+            scored.append((score, condition, escalator, disposition.urgency))
+        p = np.array([item[0].probability for item in scored], dtype=float)
+        need = np.array([item[3] for item in scored], dtype=float)
         u = np.array([ranking.unexplained])
         explains = np.ones((len(scored), 1), dtype=bool)
         u_need = UNEXPLAINED_NEED.urgency
@@ -594,7 +592,7 @@ class Triager:
         level = base
         if mods:
             open_rows = np.array(
-                [self.not_encoded(s.condition_id, holding) for s, _, _ in scored], dtype=bool
+                [self.not_encoded(item[0].condition_id, holding) for item in scored], dtype=bool
             )
             raises = modifier_raise(p, u, explains, need, u_need, base_level, open_rows[:, None])
             if raises[0]:
@@ -621,7 +619,7 @@ class Triager:
             condition_disposition=base,
             reasons=tuple(ordered),
             unexplained=min(not_explained, 1.0),
-            best_explained=max((s.probability for s, _, _ in scored), default=0.0),
+            best_explained=max((item[0].probability for item in scored), default=0.0),
             need={from_urgency(k + 1): float(probabilities[k, 0]) for k in range(4)},
             best_share=float(p.max()) / total if total > 0 and len(p) else 0.0,
             unexplained_share=ranking.unexplained / total if total > 0 else 1.0,
@@ -630,7 +628,7 @@ class Triager:
     def _reasons(
         self,
         level: Disposition,
-        scored: Sequence[tuple[ConditionScore, TriageReason, int]],
+        scored: Sequence[_Scored],
         unexplained: float,
         total: float,
     ) -> list[TriageReason]:
@@ -647,13 +645,15 @@ class Triager:
                     ReasonKind.DEFAULT, "default", DEFAULT_DISPOSITION, "No likely condition yet"
                 )
             ]
-        by_mass = sorted(scored, key=lambda item: (-item[0].probability, item[0].condition_id))
-        exact = [
-            reason
-            for score, reason, need in by_mass
-            if need == level.urgency and score.probability / total >= REASON_MIN
-        ][:MAX_REASONS]
-        out = list(exact)
+        exact = sorted(
+            (
+                item
+                for item in scored
+                if item[3] == level.urgency and item[0].probability / total >= REASON_MIN
+            ),
+            key=_by_mass,
+        )[:MAX_REASONS]
+        out = [_reason(item) for item in exact]
         share = unexplained / total
         if UNEXPLAINED_NEED is level and share >= REASON_MIN:
             out.append(
@@ -665,6 +665,27 @@ class Triager:
                 )
             )
         if not out:  # reached through many small ones: the likeliest of them
-            behind = [reason for _, reason, need in by_mass if need >= level.urgency]
-            out.extend(behind[:1])
+            behind = [item for item in scored if item[3] >= level.urgency]
+            if behind:
+                out.append(_reason(min(behind, key=_by_mass)))
         return out
+
+
+#: A condition in :meth:`Triager.decide`: its score, its escalator for this patient (``None``:
+#: its own disposition) and its need (urgency).
+_Scored = tuple[ConditionScore, Condition, Escalator | None, int]
+
+
+def _by_mass(item: _Scored) -> tuple[float, str]:
+    """Likeliest first, ties by condition id."""
+    return -item[0].probability, item[0].condition_id
+
+
+def _reason(item: _Scored) -> TriageReason:
+    """Why the condition asks for its need: its escalator, or its own disposition."""
+    _, condition, escalator, _ = item
+    if escalator is None:
+        return TriageReason(
+            ReasonKind.CONDITION, condition.id, condition.disposition, condition.name
+        )
+    return TriageReason(ReasonKind.ESCALATOR, condition.id, escalator.disposition, escalator.reason)

@@ -16,7 +16,7 @@ import os
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -143,14 +143,22 @@ class TextEncoder:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    def encode(self, text: str) -> FloatArray:
-        """The embedding of one text (an empty text embeds as the empty string does)."""
+    def encode(self, text: str, ready: Callable[[], object] | None = None) -> FloatArray:
+        """The embedding of one text (an empty text embeds as the empty string does).
+
+        ``ready`` is called once the rest no longer needs the GIL (just before the model runs,
+        or on a remembered text): a caller running this in a worker thread waits for it before
+        taking the GIL back, so that the model starts at once.
+        """
         with self._lock:
             hit = self._cache.get(text)
             if hit is not None:
                 self._cache.move_to_end(text)
-                return hit
-        vector = self.encode_batch([text])[0]
+        if hit is not None:
+            if ready is not None:
+                ready()
+            return hit
+        vector = self.encode_batch([text], ready)[0]
         vector.flags.writeable = False
         with self._lock:
             self._cache[text] = vector
@@ -163,11 +171,17 @@ class TextEncoder:
         with self._lock:
             self._cache.clear()
 
-    def encode_batch(self, texts: Sequence[str]) -> FloatArray:
-        """Embeddings of ``texts`` (rows in order), padded to the longest in the batch."""
+    def encode_batch(
+        self, texts: Sequence[str], ready: Callable[[], object] | None = None
+    ) -> FloatArray:
+        """Embeddings of ``texts`` (rows in order), padded to the longest in the batch
+        (``ready``: see :meth:`encode`)."""
         if not texts:
             return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(list(texts))
+        if len(texts) == 1:  # no batch: encode_batch wakes a thread pool for it
+            encodings = [self._tokenizer.encode(texts[0])]
+        else:
+            encodings = self._tokenizer.encode_batch(list(texts))
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(texts), width), dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
@@ -175,6 +189,8 @@ class TextEncoder:
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        if ready is not None:
+            ready()
         out: FloatArray = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
         return out
 

@@ -17,7 +17,7 @@ findings), so the engine can fall back to the knowledge-base scorer.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,10 +123,25 @@ class ClassifierModel:
         out: FloatArray = self.head.logits(embeddings, structured).astype(np.float64)
         return out + self.log_prior_shift if with_prior else out
 
-    def log_probs(self, evidence: Evidence, with_prior: bool = True) -> FloatArray:
+    def embed(
+        self, evidence: Evidence, ready: Callable[[], object] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """The embedding of the patient's words (the encoder's run: it releases the GIL;
+        ``ready``: see :meth:`TextEncoder.encode`)."""
+        return self.encoder.encode(text_of(evidence.texts), ready)
+
+    def log_probs(
+        self,
+        evidence: Evidence,
+        with_prior: bool = True,
+        embedding: npt.NDArray[np.float32] | None = None,
+    ) -> FloatArray:
         """Calibrated log probabilities over :attr:`ModelMeta.labels` for one patient
-        (``with_prior=False``: under a uniform prior, see :meth:`logits`)."""
-        embedding = self.encoder.encode(text_of(evidence.texts))[None, :]
+        (``with_prior=False``: under a uniform prior, see :meth:`logits`; ``embedding``:
+        :meth:`embed` of the evidence, made here when not given)."""
+        if embedding is None:
+            embedding = self.embed(evidence)
+        embedding = embedding[None, :]
         structured = self.features.structured(evidence.facts)[None, :]
         logits = self.logits(embedding, structured, with_prior)
         return log_softmax(logits, self.meta.temperature)[0]

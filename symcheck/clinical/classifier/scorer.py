@@ -10,10 +10,13 @@ takes them from the knowledge-base scorer).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import numpy.typing as npt
 
 from symcheck.clinical.classifier.model import ClassifierModel
-from symcheck.clinical.scoring.base import ConditionScore, Evidence, Ranking
+from symcheck.clinical.scoring.base import ConditionScore, Evidence, Posterior, Ranking
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesModel
 
 
@@ -45,29 +48,46 @@ class ClassifierScorer:
 
     def rank(self, evidence: Evidence) -> Ranking:
         """Posterior over the conditions (excluded ones omitted), best first, ties by id."""
+        return self.rank_encoded(evidence, self.encode(evidence))
+
+    def encode(
+        self, evidence: Evidence, ready: Callable[[], object] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """The encoder's part of :meth:`rank`, the embedding of the patient's words (it
+        releases the GIL: see :class:`~symcheck.clinical.scoring.base.EncodingScorer`)."""
+        return self.model.embed(evidence, ready)
+
+    def rank_encoded(self, evidence: Evidence, encoded: npt.NDArray[np.float32]) -> Ranking:
+        """:meth:`rank` given :meth:`encode` of the evidence."""
         facts = evidence.facts
-        log_probs = self.model.log_probs(evidence, self.with_prior)
-        excluded = self._kb_model.excluded(facts)[self._rows]
-        log_probs = np.where(np.append(excluded, False), -np.inf, log_probs)
-        probs = np.exp(log_probs - np.max(log_probs))
-        probs /= probs.sum()
-        labels = self.model.meta.labels
+        posterior = self.posterior_encoded(evidence, encoded)
+        probs = posterior.probabilities
         index = self._kb_model.finding_index
         present = [index[f] for f in facts.present_ids if f in index]
         # Best first, ties by condition id (the knowledge-base rows are in id order).
         kept = np.flatnonzero(probs[:-1] > 0)
-        order = kept[np.lexsort((self._rows[kept], -probs[kept]))].tolist()
-        rows = self._rows[np.array(order, dtype=np.intp)]
+        order = kept[np.argsort(-probs[kept], kind="stable")]
         if self.with_supporting:
-            supporting = self._kb_model.supporting_all(present, rows)
+            supporting = self._kb_model.supporting_all(present, order)
         else:
             supporting = [()] * len(order)
+        ids = posterior.ids
         scores = tuple(
-            ConditionScore(
-                condition_id=str(labels[i]),
-                probability=float(probs[i]),
-                supporting=support,
-            )
-            for i, support in zip(order, supporting, strict=True)
+            ConditionScore(ids[i], p, support)
+            for i, p, support in zip(order.tolist(), probs[order].tolist(), supporting, strict=True)
         )
-        return Ranking(scores=scores, unexplained=float(probs[-1]))
+        return Ranking(scores=scores, unexplained=float(probs[-1]), posterior=posterior)
+
+    def posterior_encoded(self, evidence: Evidence, encoded: npt.NDArray[np.float32]) -> Posterior:
+        """The probabilities of :meth:`rank_encoded` as a vector over the knowledge base's
+        conditions (its row order; excluded ones 0), then the unexplained hypothesis."""
+        log_probs = self.model.log_probs(evidence, self.with_prior, encoded)
+        excluded = self._kb_model.excluded(evidence.facts)[self._rows]
+        log_probs = np.where(np.append(excluded, False), -np.inf, log_probs)
+        probs = np.exp(log_probs - np.max(log_probs))
+        probs /= probs.sum()
+        out = np.zeros(len(self._kb_model.condition_ids) + 1)
+        out[self._rows] = probs[:-1]
+        out[-1] = probs[-1]
+        out.flags.writeable = False
+        return Posterior(self._kb_model.condition_ids, out)

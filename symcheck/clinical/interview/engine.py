@@ -59,7 +59,13 @@ from symcheck.clinical.questions import Priority, QuestionChoice, QuestionSelect
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import RuleSet
 from symcheck.clinical.safety import check_facts
-from symcheck.clinical.scoring.base import ConditionScorer, Evidence, Ranking
+from symcheck.clinical.scoring.base import (
+    ConditionScorer,
+    EncodingScorer,
+    Evidence,
+    Posterior,
+    Ranking,
+)
 from symcheck.clinical.scoring.combined import CombinedScorer
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
 from symcheck.clinical.triage import ReasonKind, TriageDecision, Triager
@@ -81,6 +87,9 @@ COMPLAINT_ATTEMPTS = 2
 UNASSESSED_MINIMUM = Disposition.CONSULTATION_24
 _META_ACTS = (Act.HELP, Act.OUT_OF_SCOPE, Act.GREET, Act.GOODBYE, Act.THANK)
 _PENDING_ANSWER = (Phase.AGE, Phase.SEX, Phase.PREGNANCY, Phase.RESULT)
+#: How long assess waits for its worker thread to start (it only waits for the thread to be
+#: scheduled, which takes microseconds; the bound is for a machine under heavy load).
+_HANDOFF_WAIT_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -225,9 +234,11 @@ class InterviewEngine:
         """:meth:`estimate` and :meth:`choose` at once (the same results).
 
         The questions are chosen under the knowledge-base scorer alone, so with a pooled
-        scorer (the transformer classifier) the other scorers rank in a worker thread while
-        this one ranks with the knowledge base and chooses the question; the encoder releases
-        the GIL, so on two cores the two overlap.
+        scorer (the transformer classifier) the encoder runs in a worker thread while this one
+        ranks with the knowledge base and chooses the question; the encoder releases the GIL,
+        so on two cores the two overlap. Only the encoder runs there
+        (:class:`EncodingScorer`; other scorers rank there): the rest of the classifier is
+        Python that would hold the GIL against the question choice.
         """
         scorer = self.scorer
         if not (self.config.parallel_scoring and isinstance(scorer, CombinedScorer)):
@@ -236,10 +247,22 @@ class InterviewEngine:
         evidence = Evidence(state.facts, state.texts)
         fired = self._fired(state)
         pool = self._worker()
+        started = threading.Event()
+
+        def run(part: ConditionScorer) -> Any:  # in the worker thread
+            if isinstance(part, EncodingScorer):
+                return part.encode(evidence, started.set)
+            started.set()
+            return part.rank(evidence)
+
         pending = [
-            None if part is self._kb_scorer else pool.submit(part.rank, evidence)
+            None if part is self._kb_scorer else pool.submit(run, part)
             for part, _ in scorer.scorers
         ]
+        # Hand the GIL to the worker until the encoder starts (the tokenizer lets go of the GIL
+        # too): otherwise the worker waits for this thread to let go of it, up to the
+        # interpreter's switch interval (5 ms), before the encoder can start.
+        started.wait(_HANDOFF_WAIT_S)
         try:
             kb_ranking = self._kb_scorer.rank(evidence)
             kb_decision = self.triager.decide(state.facts, kb_ranking, fired)
@@ -249,7 +272,12 @@ class InterviewEngine:
                 if future is not None:
                     future.cancel()
             raise
-        ranking = scorer.pool([kb_ranking if f is None else f.result() for f in pending])
+        ranking = scorer.pool(
+            [
+                kb_ranking if future is None else _ranked(part, evidence, future.result())
+                for (part, _), future in zip(scorer.scorers, pending, strict=True)
+            ]
+        )
         decision = self.triager.decide(state.facts, ranking, fired)
         if self.config.kb_triage_floor and (
             kb_decision.disposition.urgency > decision.disposition.urgency
@@ -908,6 +936,15 @@ def _most_urgent(*dispositions: Disposition) -> Disposition:
 
 def _done(d: _Draft) -> StepResult:
     return StepResult(d.state, tuple(d.replies), tuple(d.signals))
+
+
+def _ranked(part: ConditionScorer, evidence: Evidence, result: Any) -> Ranking | Posterior:
+    """A part of a pool from what it did in the worker thread (see assess): its ranking, or
+    for an encoding scorer its posterior (the pool needs no more)."""
+    if isinstance(part, EncodingScorer):
+        return part.posterior_encoded(evidence, result)
+    assert isinstance(result, Ranking)
+    return result
 
 
 def _kb_part(scorer: ConditionScorer) -> NaiveBayesScorer | None:

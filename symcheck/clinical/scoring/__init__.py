@@ -3,9 +3,19 @@
 from symcheck.clinical.scoring.base import (
     ConditionScore,
     ConditionScorer,
+    EncodingScorer,
     Evidence,
+    Posterior,
     Ranking,
     normalised,
 )
 
-__all__ = ["ConditionScore", "ConditionScorer", "Evidence", "Ranking", "normalised"]
+__all__ = [
+    "ConditionScore",
+    "ConditionScorer",
+    "EncodingScorer",
+    "Evidence",
+    "Posterior",
+    "Ranking",
+    "normalised",
+]

@@ -6,9 +6,12 @@ combination of both plug in later through the same interface.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
 
 from symcheck.clinical.patient import PatientFacts
 
@@ -21,21 +24,38 @@ class Evidence:
     texts: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ConditionScore:
-    """One condition's posterior probability and the reported findings that support it."""
+class ConditionScore(NamedTuple):
+    """One condition's posterior probability and the reported findings that support it.
+
+    A named tuple: every ranking makes one per condition, several times per message.
+    """
 
     condition_id: str
     probability: float
-    supporting: tuple[str, ...] = field(default=())  # finding ids, strongest first
+    supporting: tuple[str, ...] = ()  # finding ids, strongest first
+
+
+@dataclass(frozen=True, eq=False)
+class Posterior:
+    """A scorer's probabilities as a vector, for pooling without going through a ranking:
+    ``probabilities[i]`` is that of ``ids[i]`` (0: ruled out, left out of a ranking), and the
+    last entry that of the unexplained hypothesis."""
+
+    ids: tuple[str, ...]
+    probabilities: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """Conditions ordered best first; ``unexplained`` is the mass on "none of these"."""
+    """Conditions ordered best first; ``unexplained`` is the mass on "none of these".
+
+    ``posterior``: the same probabilities as a vector, when the scorer had them that way
+    (pooling uses it; not part of the ranking's value).
+    """
 
     scores: tuple[ConditionScore, ...]
     unexplained: float = 0.0
+    posterior: Posterior | None = field(default=None, compare=False, repr=False)
 
     def top(self, n: int) -> tuple[ConditionScore, ...]:
         return self.scores[:n]
@@ -52,6 +72,28 @@ class ConditionScorer(Protocol):
     """Scores every condition of the knowledge base from the evidence. Must be pure."""
 
     def rank(self, evidence: Evidence) -> Ranking: ...
+
+
+@runtime_checkable
+class EncodingScorer(Protocol):
+    """A scorer whose costly part is a model run that releases the GIL (the transformer's
+    encoder): :meth:`encode` does it, so that it can run in a worker thread while the caller
+    does other work, and :meth:`rank_encoded` the rest. ``rank(evidence)`` is
+    ``rank_encoded(evidence, encode(evidence))``.
+
+    ``encode`` calls ``ready`` (when given) once the rest of it no longer needs the GIL, so
+    that the caller can wait for the model to start before taking the GIL back.
+    """
+
+    def rank(self, evidence: Evidence) -> Ranking: ...
+
+    def encode(self, evidence: Evidence, ready: Callable[[], object] | None = None) -> Any: ...
+
+    def rank_encoded(self, evidence: Evidence, encoded: Any) -> Ranking: ...
+
+    def posterior_encoded(self, evidence: Evidence, encoded: Any) -> Posterior:
+        """The probabilities of :meth:`rank_encoded`, as a vector (no ranking made)."""
+        ...
 
 
 def normalised(weights: Sequence[float]) -> list[float]:

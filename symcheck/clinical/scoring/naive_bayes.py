@@ -42,7 +42,7 @@ import numpy.typing as npt
 from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.knowledge.models import AgeBand, Condition
 from symcheck.clinical.patient import PatientFacts, Sex
-from symcheck.clinical.scoring.base import ConditionScore, Evidence, Ranking
+from symcheck.clinical.scoring.base import ConditionScore, Evidence, Posterior, Ranking
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -175,7 +175,24 @@ class NaiveBayesModel:
         )
 
     def log_prior(self, facts: PatientFacts) -> FloatArray:
-        """Log prior of every hypothesis given the demographics (``-inf`` = excluded)."""
+        """Log prior of every hypothesis given the demographics (``-inf`` = excluded).
+
+        Read-only: remembered per demographics (every message of an interview asks again).
+        """
+        key = (facts.age_years, facts.sex, facts.pregnant)
+        memo = self._priors
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _PRIORS_KEPT:
+                memo.clear()
+            found = memo[key] = _readonly(self._log_prior(facts))
+        return found
+
+    @cached_property
+    def _priors(self) -> dict[tuple[float | None, Sex | None, bool | None], FloatArray]:
+        return {}
+
+    def _log_prior(self, facts: PatientFacts) -> FloatArray:
         n = len(self.condition_ids)
         log_p = self.log_prevalence.copy()
         if facts.age_years is not None:
@@ -247,13 +264,18 @@ class NaiveBayesModel:
         The plain likelihood, except under a reported-present ancestor, where a yes is
         conditional on it: ``P(child | h) / P(ancestor | h)`` (a child implies its parent).
         """
-        columns = [self.finding_index[f] for f in finding_ids]
-        out = self.likelihood[:, columns].copy()
+        index = self.finding_index
+        out = self.likelihood[:, [index[f] for f in finding_ids]]
+        present = frozenset(facts.present_ids)
+        if not present:
+            return out
+        ancestors = self.ancestors
         for k, fid in enumerate(finding_ids):
-            ancestor = next((a for a in self.ancestors[fid] if facts.is_present(a)), None)
-            if ancestor is not None:
-                parent = self.likelihood[:, self.finding_index[ancestor]]
-                out[:, k] = np.clip(out[:, k] / parent, _EPS, _MAX_CONDITIONAL)
+            if present.isdisjoint(ancestors[fid]):
+                continue
+            ancestor = next(a for a in ancestors[fid] if a in present)
+            parent = self.likelihood[:, index[ancestor]]
+            out[:, k] = np.clip(out[:, k] / parent, _EPS, _MAX_CONDITIONAL)
         return out
 
     def log_posterior(self, facts: PatientFacts) -> FloatArray:
@@ -307,11 +329,20 @@ class NaiveBayesModel:
             return out
         ratios = self.likelihood[np.ix_(rows, columns)] / self.likelihood[-1, columns]
         supports = ratios > 1 + _EPS
-        for k in map(int, np.flatnonzero(supports.any(axis=1))):
-            found = np.flatnonzero(supports[k])
-            # Strongest first; a stable sort keeps equal ratios in finding-id order.
-            order = found[np.argsort(-ratios[k, found], kind="stable")]
-            out[k] = tuple(self.finding_ids[columns[int(j)]] for j in order)
+        hit = np.flatnonzero(supports.any(axis=1))
+        if not hit.size:
+            return out
+        # Strongest first; a stable sort keeps equal ratios in finding-id order.
+        order = np.argsort(-ratios[hit], axis=1, kind="stable")
+        kept = np.take_along_axis(supports[hit], order, axis=1)
+        names = [self.finding_ids[c] for c in columns]
+        made: dict[tuple[int, ...], tuple[str, ...]] = {}  # many rows share one
+        for k, ranked, keep in zip(hit.tolist(), order.tolist(), kept.tolist(), strict=True):
+            key = tuple(j for j, ok in zip(ranked, keep, strict=True) if ok)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = tuple(names[j] for j in key)
+            out[k] = found
         return out
 
 
@@ -340,15 +371,18 @@ class NaiveBayesScorer:
         order = np.flatnonzero(posterior[:n] > 0)
         order = order[np.argsort(-posterior[order], kind="stable")]
         supporting = model.supporting_all(present, order)
+        ids = model.condition_ids
         scores = tuple(
-            ConditionScore(
-                condition_id=model.condition_ids[i],
-                probability=float(posterior[i]),
-                supporting=support,
+            ConditionScore(ids[i], p, support)
+            for i, p, support in zip(
+                order.tolist(), posterior[order].tolist(), supporting, strict=True
             )
-            for i, support in zip(order.tolist(), supporting, strict=True)
         )
-        return Ranking(scores=scores, unexplained=float(posterior[n]))
+        return Ranking(
+            scores=scores,
+            unexplained=float(posterior[n]),
+            posterior=Posterior(model.condition_ids, _readonly(posterior)),
+        )
 
 
 def _likelihood_row(
@@ -374,6 +408,10 @@ def _likelihood_row(
             col = index[ancestor]
             row[col] = max(row[col], row[index[fid]])
     return np.clip(row, _EPS, 1 - _EPS)
+
+
+#: Demographics whose log prior :meth:`NaiveBayesModel.log_prior` keeps (then starts over).
+_PRIORS_KEPT = 256
 
 
 def _column_sums(values: FloatArray) -> FloatArray:

@@ -62,3 +62,18 @@ def test_log_probs_are_a_distribution_over_the_labels(tiny_model_dir: Path) -> N
     log_probs = model.log_probs(Evidence(facts, ("my head is pounding",)))
     assert log_probs.shape == (len(model.meta.labels),)
     assert np.exp(log_probs).sum() == pytest.approx(1.0)
+
+
+def test_the_encoder_says_when_it_no_longer_needs_the_gil(tiny_model_dir: Path) -> None:
+    model = load_model(tiny_model_dir, small_kb())
+    encoder = model.encoder
+    encoder.clear_cache()
+    calls: list[str] = []
+    text = "my head is pounding"
+    first = encoder.encode(text, lambda: calls.append("run"))  # before the model runs
+    again = encoder.encode(text, lambda: calls.append("remembered"))  # from the cache
+    assert calls == ["run", "remembered"]
+    assert np.array_equal(first, again)
+    # One text on its own (tokenized alone) embeds as in a batch of texts of its length.
+    batch = encoder.encode_batch([text, text])
+    assert np.allclose(batch, first[None, :], atol=1e-6)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from symcheck.clinical.classifier.model import load_model
@@ -76,3 +77,20 @@ def test_without_the_prior_the_evidence_alone_is_scored(tiny_model_dir: Path) ->
     assert {s.condition_id: s.probability for s in a.scores} != {
         s.condition_id: s.probability for s in b.scores
     }
+
+
+def test_ranking_from_the_encoding_is_the_ranking(scorer: ClassifierScorer) -> None:
+    evidence = _evidence(Sex.FEMALE, "headache", text="my head is pounding, light hurts")
+    ranking = scorer.rank(evidence)
+    encoded = scorer.encode(evidence)
+    assert scorer.rank_encoded(evidence, encoded) == ranking
+    posterior = scorer.posterior_encoded(evidence, encoded)
+    assert ranking.posterior is not None
+    assert np.array_equal(ranking.posterior.probabilities, posterior.probabilities)
+    # The vector is over the knowledge base's conditions, in its row order; 0 = left out.
+    by_id = dict(zip(posterior.ids, posterior.probabilities.tolist(), strict=False))
+    assert by_id == {
+        **dict.fromkeys(posterior.ids, 0.0),
+        **{s.condition_id: s.probability for s in ranking.scores},
+    }
+    assert posterior.probabilities[-1] == ranking.unexplained

@@ -3,15 +3,24 @@ advice is a floor, and the knowledge-base ranking still steers the questions."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from symcheck.clinical.dispositions import Disposition
 from symcheck.clinical.interview.engine import EngineConfig, InterviewEngine
 from symcheck.clinical.interview.state import InterviewState
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
-from symcheck.clinical.scoring import ConditionScore, Evidence, Ranking
+from symcheck.clinical.scoring import (
+    ConditionScore,
+    EncodingScorer,
+    Evidence,
+    Posterior,
+    Ranking,
+)
 from symcheck.clinical.scoring.combined import CombinedScorer
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
 from tests.fixtures.kb_small import small_kb, small_rules
@@ -85,6 +94,48 @@ def test_assess_gives_what_estimate_and_choose_give_with_the_pool_in_parallel() 
         assert choice == engine.choose(current, expected)
         serial = _pooled(replace(EngineConfig(), parallel_scoring=False)).assess(current)
         assert serial == (estimate, choice)
+
+
+class _EncodesCold:
+    """Sure of a cold, like _SaysCold, but in two parts as the classifier is: an encoding
+    (in the engine's worker thread) and a ranking from it."""
+
+    def __init__(self, *, says_ready: bool = True) -> None:
+        self.says_ready = says_ready
+        self.threads: list[str] = []
+
+    def rank(self, evidence: Evidence) -> Ranking:
+        return self.rank_encoded(evidence, self.encode(evidence))
+
+    def encode(self, evidence: Evidence, ready: Callable[[], object] | None = None) -> float:
+        del evidence
+        self.threads.append(threading.current_thread().name)
+        if ready is not None and self.says_ready:
+            ready()
+        return 0.99
+
+    def rank_encoded(self, evidence: Evidence, encoded: float) -> Ranking:
+        del evidence
+        return Ranking((ConditionScore("common_cold", encoded),), unexplained=1 - encoded)
+
+    def posterior_encoded(self, evidence: Evidence, encoded: float) -> Posterior:
+        del evidence
+        return Posterior(("common_cold",), np.array([encoded, 1 - encoded]))
+
+
+@pytest.mark.parametrize("says_ready", [True, False])
+def test_an_encoding_scorer_encodes_in_the_worker_thread(says_ready: bool) -> None:
+    kb = small_kb()
+    encodes = _EncodesCold(says_ready=says_ready)
+    scorer = CombinedScorer([(NaiveBayesScorer(kb), 1.0), (encodes, 0.5)])
+    engine = InterviewEngine(kb, small_rules(), scorer=scorer)
+    assert isinstance(encodes, EncodingScorer)
+    estimate, choice = engine.assess(STATE)
+    (thread,) = encodes.threads  # encoded once, in the engine's worker thread
+    assert thread.startswith("symcheck-score")
+    assert estimate == engine.estimate(STATE)
+    assert choice == engine.choose(STATE, estimate)
+    assert estimate.ranking.probability("common_cold") > 0
 
 
 def test_a_failing_pooled_scorer_fails_the_assessment() -> None:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
-from symcheck.clinical.scoring import ConditionScore, ConditionScorer, Evidence, Ranking
+from symcheck.clinical.scoring import (
+    ConditionScore,
+    ConditionScorer,
+    Evidence,
+    Posterior,
+    Ranking,
+)
 from symcheck.clinical.scoring.combined import CombinedScorer
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
 from tests.fixtures.kb_small import small_kb
@@ -54,3 +63,32 @@ def test_weights_must_be_positive() -> None:
         CombinedScorer([(NaiveBayesScorer(small_kb()), 0.0)])
     with pytest.raises(ValueError, match="at least one"):
         CombinedScorer([])
+
+
+def test_pooling_the_vectors_gives_what_pooling_the_rankings_gives() -> None:
+    nb = NaiveBayesScorer(small_kb())
+    ranking = nb.rank(EVIDENCE)
+    assert ranking.posterior is not None
+    ids = ranking.posterior.ids
+    # A second scorer that rules one condition out and likes another.
+    other = np.array(ranking.posterior.probabilities)
+    other[ids.index(ranking.scores[0].condition_id)] = 0.0
+    other[ids.index(ranking.scores[-1].condition_id)] *= 50
+    other /= other.sum()
+    second = Posterior(ids, other)
+    as_ranking = Ranking(
+        tuple(
+            ConditionScore(cid, p)
+            for cid, p in sorted(zip(ids, other.tolist(), strict=False), key=lambda x: -x[1])
+            if p > 0
+        ),
+        unexplained=float(other[-1]),
+    )
+    combined = CombinedScorer([(nb, 1.0), (_Fixed(as_ranking), 0.5)])
+    by_rankings = combined.pool([replace(ranking, posterior=None), as_ranking])
+    by_vectors = combined.pool([ranking, second])
+    assert by_vectors == by_rankings  # to the last bit
+    assert [s.supporting for s in by_vectors.scores] == [s.supporting for s in by_rankings.scores]
+    assert ranking.scores[0].condition_id not in {s.condition_id for s in by_vectors.scores}
+    # A part given as a vector can be pooled with one that has none.
+    assert combined.pool([replace(ranking, posterior=None), second]) == by_rankings
