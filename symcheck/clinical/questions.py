@@ -550,7 +550,6 @@ class QuestionSelector:
             escalator = escalations.get(self._conditions[row].id)
             if escalator is not None:
                 urgency[row] = escalator.disposition.urgency
-        explains_no = np.repeat(explains_now[:, None], n, 1)
         # Per column: each condition's need after a yes, and the modifiers holding then.
         need_yes = np.repeat(urgency[:, None], n, 1)
         need_int = urgency.astype(np.int64)
@@ -613,7 +612,7 @@ class QuestionSelector:
             floors[k] = level
         if_yes, need_yes_p = self._advised(after_yes, explains_yes, need_yes, holding_yes)
         if_no, need_no_p = self._advised(
-            after_no, explains_no, np.repeat(urgency[:, None], n, 1), [holding] * n
+            after_no, explains_now[:, None], urgency[:, None], [holding] * n
         )
         floors_yes = np.array(floors, dtype=float)
         if_yes = np.maximum(if_yes, floors_yes)
@@ -715,7 +714,8 @@ class QuestionSelector:
         ``P(need >= d)`` (levels x columns, before modifiers).
 
         ``after`` is a posterior per column (hypotheses x columns, unexplained last); ``need``
-        and ``explains`` are conditions x columns; ``holding`` the modifiers per column.
+        and ``explains`` are conditions x columns (or one column for all); ``holding`` the
+        modifiers per column.
         """
         # Conditions that explain nothing in any column weigh nothing: leave them out (the
         # sums over the others are the same, bit for bit).
@@ -729,10 +729,15 @@ class QuestionSelector:
         )
         if not any(holding):
             return level, probabilities
-        open_rows = np.zeros(need.shape, dtype=bool)
-        for k, kinds in enumerate(holding):
-            for kind in kinds:
-                open_rows[:, k] |= self._not_encoded[kind][rows]
+        if all(kinds == holding[0] for kinds in holding):  # the same in every column
+            open_rows = np.zeros((len(rows), 1), dtype=bool)
+            for kind in holding[0]:
+                open_rows[:, 0] |= self._not_encoded[kind][rows]
+        else:
+            open_rows = np.zeros(conditions.shape, dtype=bool)
+            for k, kinds in enumerate(holding):
+                for kind in kinds:
+                    open_rows[:, k] |= self._not_encoded[kind][rows]
         holds = np.array([bool(kinds) for kinds in holding])
         raises = modifier_raise(conditions, unexplained, explains, need, u_need, level, open_rows)
         out: FloatArray = np.where(holds & raises, np.minimum(level + 1, 4.0), level)

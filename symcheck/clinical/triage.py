@@ -392,15 +392,18 @@ def advised_urgency(
     shape ``(4, columns)``, rows for consultation .. emergency_ambulance. With no mass at
     all the urgency is :data:`DEFAULT_DISPOSITION`'s.
     """
-    weights, u, need_arr, u_need = _hypotheses(
+    p, u, counts, need, u_need = _hypotheses(
         conditions, unexplained, explains, need, unexplained_need
     )
-    total = weights.sum(axis=0) + u
+    # The sums skip the conditions that do not count (as adding their zeros would: the same
+    # result, bit for bit, in fewer passes).
+    total = np.add.reduce(p, axis=0, where=counts) + u
     safe = np.where(total > 0, total, 1.0)
     urgency: FloatArray = np.zeros(total.shape)
     probabilities: FloatArray = np.zeros((4, *total.shape))
     for level in range(1, 5):
-        mass = (weights * (need_arr >= level)).sum(axis=0) + np.where(u_need >= level, u, 0.0)
+        reach = counts & (need >= level)
+        mass = np.add.reduce(p, axis=0, where=reach) + np.where(u_need >= level, u, 0.0)
         probabilities[level - 1] = np.where(total > 0, mass / safe, float(level == 1))
         threshold = thresholds[from_urgency(level)]
         urgency = np.where(probabilities[level - 1] >= threshold, float(level), urgency)
@@ -426,14 +429,14 @@ def modifier_raise(
     unexplained hypothesis encodes nothing). With no mass at all (nothing known) they raise
     the default.
     """
-    weights, u, need_arr, u_need = _hypotheses(
+    p, u, counts, need, u_need = _hypotheses(
         conditions, unexplained, explains, need, unexplained_need
     )
-    behind = need_arr >= level
+    behind = counts & (need >= level)
     not_encoded = _column(np.asarray(not_encoded, dtype=bool))
     u_behind = np.where(u_need >= level, u, 0.0)
-    mass = (weights * behind).sum(axis=0) + u_behind
-    open_mass = (weights * (behind & not_encoded)).sum(axis=0) + u_behind
+    mass = np.add.reduce(p, axis=0, where=behind) + u_behind
+    open_mass = np.add.reduce(p, axis=0, where=behind & not_encoded) + u_behind
     result: BoolArray = (mass <= 0) | (open_mass >= RAISE_SHARE * mass)
     return result
 
@@ -444,16 +447,21 @@ def _hypotheses(
     explains: BoolArray,
     need: FloatArray,
     unexplained_need: FloatArray | float,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Condition weights (zero where they explain nothing), the unexplained mass, and the
-    needs, as conditions x columns / columns arrays."""
+) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray, FloatArray]:
+    """The conditions' posterior, whether they count (they explain something reported) and
+    their need, as conditions x columns (or broadcastable to it), and the unexplained mass
+    and need per column."""
     p = _column(np.asarray(conditions, dtype=float))
-    weights: FloatArray = np.where(_column(np.asarray(explains)), p, 0.0)
-    columns = weights.shape[1:]
-    u: FloatArray = np.broadcast_to(np.asarray(unexplained, dtype=float), columns)
-    need_arr = _column(np.asarray(need, dtype=float))
-    u_need: FloatArray = np.broadcast_to(np.asarray(unexplained_need, dtype=float), columns)
-    return weights, u, need_arr, u_need
+    columns = p.shape[1:]
+    counts = _column(np.asarray(explains, dtype=bool))
+    need = _column(np.asarray(need))
+    u = np.asarray(unexplained, dtype=float)
+    if u.shape != columns:
+        u = np.broadcast_to(u, columns)
+    u_need = np.asarray(unexplained_need, dtype=float)
+    if u_need.shape != columns:
+        u_need = np.broadcast_to(u_need, columns)
+    return p, u, counts, need, u_need
 
 
 def _column(array: _A) -> _A:
