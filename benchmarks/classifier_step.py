@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.engine_step import ANSWERS, OPENINGS, percentile
-from symcheck.clinical.classifier.runtime import limit_math_threads
+from symcheck.clinical.classifier.runtime import freeze_loaded_objects, limit_math_threads
 from symcheck.clinical.classifier.scorer import ClassifierScorer
 from symcheck.clinical.engine_factory import ScorerChoice, load_interview_engine
 from symcheck.clinical.interview.engine import InterviewEngine
@@ -72,6 +72,7 @@ def main() -> int:
     combined = load_interview_engine(settings, ScorerChoice.COMBINED)
     kb_only = load_interview_engine(settings, ScorerChoice.KB)
     classifier = _classifier_of(combined)
+    freeze_loaded_objects()  # as the action server does once loaded
     encoder = classifier.model.encoder
     parallel = combined.config
     serial = dataclasses.replace(parallel, parallel_scoring=False)

@@ -19,7 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from symcheck.clinical.classifier.runtime import keep_training_libraries_out, limit_math_threads
+    from symcheck.clinical.classifier.runtime import (
+        freeze_loaded_objects,
+        keep_training_libraries_out,
+        limit_math_threads,
+    )
 
     keep_training_libraries_out()  # before spaCy is imported
     from actions.engine_provider import set_engine
@@ -41,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     engine = load_interview_engine(settings)
     set_engine(engine)
     app = create_action_app(token, build_executor())
+    freeze_loaded_objects()  # start-up is over
     host = args.host or settings.action_host
     port = args.port or settings.action_port
     logger.info("action server listening on %s:%d", host, port)

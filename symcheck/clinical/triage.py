@@ -504,6 +504,7 @@ class Triager:
         self._encoded = {
             cid: encoded_modifiers(c, self.modifier_findings) for cid, c in kb.conditions.items()
         }
+        self._own_need = {cid: c.disposition.urgency for cid, c in kb.conditions.items()}
 
     def explains(self, condition_id: str, facts: PatientFacts) -> bool:
         """Whether the condition makes something the patient reported more likely."""
@@ -575,22 +576,22 @@ class Triager:
         explaining: set[str] = set()  # the conditions that explain something reported
         for fid in present:
             explaining.update(self._explained_by.get(fid, ()))
-        # Per condition that explains something: its score, what sets its need (the
+        # Per condition that explains something: its id, probability, what sets its need (the
         # escalator, or None: its own disposition) and the need; reasons are made only for
         # the few that explain the advice (see _reasons).
         scored: list[_Scored] = []
         not_explained = ranking.unexplained
-        conditions = self.kb.conditions
-        for score in ranking.scores:
-            cid = score.condition_id
+        own_need = self._own_need
+        for cid, probability, _ in ranking.scores:
             if cid not in explaining:
-                not_explained += score.probability
+                not_explained += probability
                 continue
-            condition = conditions[cid]
             escalator = escalations.get(cid)
-            disposition = condition.disposition if escalator is None else escalator.disposition
-            scored.append((score, condition, escalator, disposition.urgency))
-        p = np.array([item[0].probability for item in scored], dtype=float)
+            if escalator is None:
+                scored.append((cid, probability, None, own_need[cid]))
+            else:
+                scored.append((cid, probability, escalator, escalator.urgency))
+        p = np.array([item[1] for item in scored], dtype=float)
         need = np.array([item[3] for item in scored], dtype=float)
         u = np.array([ranking.unexplained])
         explains = np.ones((len(scored), 1), dtype=bool)
@@ -600,7 +601,7 @@ class Triager:
         level = base
         if mods:
             open_rows = np.array(
-                [self.not_encoded(item[0].condition_id, holding) for item in scored], dtype=bool
+                [self.not_encoded(item[0], holding) for item in scored], dtype=bool
             )
             raises = modifier_raise(p, u, explains, need, u_need, base_level, open_rows[:, None])
             if raises[0]:
@@ -627,7 +628,7 @@ class Triager:
             condition_disposition=base,
             reasons=tuple(ordered),
             unexplained=min(not_explained, 1.0),
-            best_explained=max((item[0].probability for item in scored), default=0.0),
+            best_explained=max((item[1] for item in scored), default=0.0),
             need={from_urgency(k + 1): float(probabilities[k, 0]) for k in range(4)},
             best_share=float(p.max()) / total if total > 0 and len(p) else 0.0,
             unexplained_share=ranking.unexplained / total if total > 0 else 1.0,
@@ -654,14 +655,10 @@ class Triager:
                 )
             ]
         exact = sorted(
-            (
-                item
-                for item in scored
-                if item[3] == level.urgency and item[0].probability / total >= REASON_MIN
-            ),
+            (item for item in scored if item[3] == level.urgency and item[1] / total >= REASON_MIN),
             key=_by_mass,
         )[:MAX_REASONS]
-        out = [_reason(item) for item in exact]
+        out = [self._reason(item) for item in exact]
         share = unexplained / total
         if UNEXPLAINED_NEED is level and share >= REASON_MIN:
             out.append(
@@ -675,25 +672,27 @@ class Triager:
         if not out:  # reached through many small ones: the likeliest of them
             behind = [item for item in scored if item[3] >= level.urgency]
             if behind:
-                out.append(_reason(min(behind, key=_by_mass)))
+                out.append(self._reason(min(behind, key=_by_mass)))
         return out
 
+    def _reason(self, item: _Scored) -> TriageReason:
+        """Why the condition asks for its need: its escalator, or its own disposition."""
+        condition = self.kb.conditions[item[0]]
+        escalator = item[2]
+        if escalator is None:
+            return TriageReason(
+                ReasonKind.CONDITION, condition.id, condition.disposition, condition.name
+            )
+        return TriageReason(
+            ReasonKind.ESCALATOR, condition.id, escalator.disposition, escalator.reason
+        )
 
-#: A condition in :meth:`Triager.decide`: its score, its escalator for this patient (``None``:
-#: its own disposition) and its need (urgency).
-_Scored = tuple[ConditionScore, Condition, Escalator | None, int]
+
+#: A condition in :meth:`Triager.decide`: its id and probability, its escalator for this
+#: patient (``None``: its own disposition) and its need (urgency).
+_Scored = tuple[str, float, Escalator | None, int]
 
 
 def _by_mass(item: _Scored) -> tuple[float, str]:
     """Likeliest first, ties by condition id."""
-    return -item[0].probability, item[0].condition_id
-
-
-def _reason(item: _Scored) -> TriageReason:
-    """Why the condition asks for its need: its escalator, or its own disposition."""
-    _, condition, escalator, _ = item
-    if escalator is None:
-        return TriageReason(
-            ReasonKind.CONDITION, condition.id, condition.disposition, condition.name
-        )
-    return TriageReason(ReasonKind.ESCALATOR, condition.id, escalator.disposition, escalator.reason)
+    return -item[1], item[0]

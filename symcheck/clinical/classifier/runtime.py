@@ -19,6 +19,21 @@ def limit_math_threads(threads: int = 1) -> None:
     threadpool_limits(limits=threads)
 
 
+def freeze_loaded_objects() -> None:
+    """Keep what is loaded so far (the knowledge base, the models, the libraries) out of the
+    garbage collector's way, once start-up is over.
+
+    A full collection walks every tracked object: with the engine loaded, about 300,000, which
+    on this 2-core machine paused an assessment for about 150 ms every few hundred. Frozen
+    objects are never collected (they live as long as the process anyway), so a full
+    collection only walks what requests create.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 #: Packages only training needs; inference processes never import them.
 TRAINING_ONLY_PACKAGES = ("torch",)
 

@@ -29,3 +29,25 @@ def test_inference_processes_keep_pytorch_out() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "blocked None"
+
+
+def test_what_start_up_loaded_is_kept_out_of_the_collector() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        "from symcheck.clinical.classifier.runtime import freeze_loaded_objects\n"
+        "from symcheck.clinical.knowledge.loader import load_knowledge_base\n"
+        "kb = load_knowledge_base()\n"
+        "before = len(gc.get_objects())\n"
+        "freeze_loaded_objects()\n"
+        "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, frozen, tracked = map(int, out.stdout.split())
+    assert before > 10_000  # the knowledge base and the libraries
+    assert frozen > 0.9 * before  # all but what the last collection freed
+    assert tracked < 1_000  # a full collection walks only what comes after
