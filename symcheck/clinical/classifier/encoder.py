@@ -143,41 +143,46 @@ class TextEncoder:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    def encode(self, text: str, ready: Callable[[], object] | None = None) -> FloatArray:
-        """The embedding of one text (an empty text embeds as the empty string does).
+    def encode(self, text: str) -> FloatArray:
+        """The embedding of one text (an empty text embeds as the empty string does)."""
+        return self.encoding(text)()
 
-        ``ready`` is called once the rest no longer needs the GIL (just before the model runs,
-        or on a remembered text): a caller running this in a worker thread waits for it before
-        taking the GIL back, so that the model starts at once.
-        """
+    def encoding(self, text: str) -> Callable[[], FloatArray]:
+        """:meth:`encode` in two parts: what needs the GIL (the remembered texts, the
+        tokenizer) is done now, in the calling thread; the call returned runs the model, which
+        lets go of the GIL (call it in a worker thread), and gives the embedding."""
         with self._lock:
             hit = self._cache.get(text)
             if hit is not None:
                 self._cache.move_to_end(text)
         if hit is not None:
-            if ready is not None:
-                ready()
-            return hit
-        vector = self.encode_batch([text], ready)[0]
-        vector.flags.writeable = False
-        with self._lock:
-            self._cache[text] = vector
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector
+            return lambda: hit
+        feed = self._feed([text])
+
+        def run() -> FloatArray:
+            vector = self._run(feed)[0]
+            vector.flags.writeable = False
+            with self._lock:
+                self._cache[text] = vector
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            return vector
+
+        return run
 
     def clear_cache(self) -> None:
         """Forget the remembered embeddings (benchmarks time the encoder itself)."""
         with self._lock:
             self._cache.clear()
 
-    def encode_batch(
-        self, texts: Sequence[str], ready: Callable[[], object] | None = None
-    ) -> FloatArray:
-        """Embeddings of ``texts`` (rows in order), padded to the longest in the batch
-        (``ready``: see :meth:`encode`)."""
+    def encode_batch(self, texts: Sequence[str]) -> FloatArray:
+        """Embeddings of ``texts`` (rows in order), padded to the longest in the batch."""
         if not texts:
             return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+        return self._run(self._feed(texts))
+
+    def _feed(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.int64]]:
+        """The model's inputs for ``texts`` (at least one), padded to the longest."""
         if len(texts) == 1:  # no batch: encode_batch wakes a thread pool for it
             encodings = [self._tokenizer.encode(texts[0])]
         else:
@@ -188,9 +193,9 @@ class TextEncoder:
         for row, enc in enumerate(encodings):
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
-        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        if ready is not None:
-            ready()
+        return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+
+    def _run(self, feed: dict[str, npt.NDArray[np.int64]]) -> FloatArray:
         out: FloatArray = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
         return out
 

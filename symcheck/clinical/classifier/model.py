@@ -123,12 +123,14 @@ class ClassifierModel:
         out: FloatArray = self.head.logits(embeddings, structured).astype(np.float64)
         return out + self.log_prior_shift if with_prior else out
 
-    def embed(
-        self, evidence: Evidence, ready: Callable[[], object] | None = None
-    ) -> npt.NDArray[np.float32]:
-        """The embedding of the patient's words (the encoder's run: it releases the GIL;
-        ``ready``: see :meth:`TextEncoder.encode`)."""
-        return self.encoder.encode(text_of(evidence.texts), ready)
+    def embed(self, evidence: Evidence) -> npt.NDArray[np.float32]:
+        """The embedding of the patient's words."""
+        return self.embedding(evidence)()
+
+    def embedding(self, evidence: Evidence) -> Callable[[], npt.NDArray[np.float32]]:
+        """:meth:`embed` in two parts (see :meth:`TextEncoder.encoding`): the call returned
+        runs the encoder."""
+        return self.encoder.encoding(text_of(evidence.texts))
 
     def log_probs(
         self,

@@ -50,12 +50,14 @@ class ClassifierScorer:
         """Posterior over the conditions (excluded ones omitted), best first, ties by id."""
         return self.rank_encoded(evidence, self.encode(evidence))
 
-    def encode(
-        self, evidence: Evidence, ready: Callable[[], object] | None = None
-    ) -> npt.NDArray[np.float32]:
-        """The encoder's part of :meth:`rank`, the embedding of the patient's words (it
-        releases the GIL: see :class:`~symcheck.clinical.scoring.base.EncodingScorer`)."""
-        return self.model.embed(evidence, ready)
+    def encode(self, evidence: Evidence) -> npt.NDArray[np.float32]:
+        """The encoder's part of :meth:`rank`: the embedding of the patient's words."""
+        return self.encoding(evidence)()
+
+    def encoding(self, evidence: Evidence) -> Callable[[], npt.NDArray[np.float32]]:
+        """:meth:`encode`, prepared: the call returned runs the encoder, which lets go of the
+        GIL (see :class:`~symcheck.clinical.scoring.base.EncodingScorer`)."""
+        return self.model.embedding(evidence)
 
     def rank_encoded(self, evidence: Evidence, encoded: npt.NDArray[np.float32]) -> Ranking:
         """:meth:`rank` given :meth:`encode` of the evidence."""

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from symcheck.clinical.dispositions import Disposition
@@ -249,19 +250,23 @@ class InterviewEngine:
         pool = self._worker()
         started = threading.Event()
 
-        def run(part: ConditionScorer) -> Any:  # in the worker thread
-            if isinstance(part, EncodingScorer):
-                return part.encode(evidence, started.set)
+        def run(job: Callable[[], Any]) -> Any:  # in the worker thread
             started.set()
-            return part.rank(evidence)
+            return job()
 
         pending = [
-            None if part is self._kb_scorer else pool.submit(run, part)
+            None
+            if part is self._kb_scorer
+            else pool.submit(
+                run,
+                part.encoding(evidence)  # tokenised here, the model runs there
+                if isinstance(part, EncodingScorer)
+                else partial(part.rank, evidence),
+            )
             for part, _ in scorer.scorers
         ]
-        # Hand the GIL to the worker until the encoder starts (the tokenizer lets go of the GIL
-        # too): otherwise the worker waits for this thread to let go of it, up to the
-        # interpreter's switch interval (5 ms), before the encoder can start.
+        # Hand the GIL to the worker until the model starts: otherwise the worker waits for
+        # this thread to let go of it, up to the interpreter's switch interval (5 ms).
         started.wait(_HANDOFF_WAIT_S)
         try:
             kb_ranking = self._kb_scorer.rank(evidence)

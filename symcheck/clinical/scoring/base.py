@@ -76,18 +76,17 @@ class ConditionScorer(Protocol):
 
 @runtime_checkable
 class EncodingScorer(Protocol):
-    """A scorer whose costly part is a model run that releases the GIL (the transformer's
-    encoder): :meth:`encode` does it, so that it can run in a worker thread while the caller
-    does other work, and :meth:`rank_encoded` the rest. ``rank(evidence)`` is
-    ``rank_encoded(evidence, encode(evidence))``.
+    """A scorer whose costly part is a model run that lets go of the GIL (the transformer's
+    encoder), so that it can run in a worker thread while the caller does other work.
 
-    ``encode`` calls ``ready`` (when given) once the rest of it no longer needs the GIL, so
-    that the caller can wait for the model to start before taking the GIL back.
+    :meth:`encoding` does in the calling thread what needs the GIL (tokenising) and returns
+    the model run; :meth:`rank_encoded` does the rest. ``rank(evidence)`` is
+    ``rank_encoded(evidence, encoding(evidence)())``.
     """
 
     def rank(self, evidence: Evidence) -> Ranking: ...
 
-    def encode(self, evidence: Evidence, ready: Callable[[], object] | None = None) -> Any: ...
+    def encoding(self, evidence: Evidence) -> Callable[[], Any]: ...
 
     def rank_encoded(self, evidence: Evidence, encoded: Any) -> Ranking: ...
 

@@ -64,16 +64,18 @@ def test_log_probs_are_a_distribution_over_the_labels(tiny_model_dir: Path) -> N
     assert np.exp(log_probs).sum() == pytest.approx(1.0)
 
 
-def test_the_encoder_says_when_it_no_longer_needs_the_gil(tiny_model_dir: Path) -> None:
+def test_the_encoder_tokenises_first_and_runs_the_model_when_asked(
+    tiny_model_dir: Path,
+) -> None:
     model = load_model(tiny_model_dir, small_kb())
     encoder = model.encoder
     encoder.clear_cache()
-    calls: list[str] = []
     text = "my head is pounding"
-    first = encoder.encode(text, lambda: calls.append("run"))  # before the model runs
-    again = encoder.encode(text, lambda: calls.append("remembered"))  # from the cache
-    assert calls == ["run", "remembered"]
-    assert np.array_equal(first, again)
+    run = encoder.encoding(text)  # tokenised; the model has not run
+    first = run()
+    assert first.shape == (384,)
+    assert np.array_equal(encoder.encoding(text)(), first)  # remembered
+    assert np.array_equal(encoder.encode(text), first)
     # One text on its own (tokenized alone) embeds as in a batch of texts of its length.
     batch = encoder.encode_batch([text, text])
     assert np.allclose(batch, first[None, :], atol=1e-6)

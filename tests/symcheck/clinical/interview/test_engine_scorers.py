@@ -98,21 +98,24 @@ def test_assess_gives_what_estimate_and_choose_give_with_the_pool_in_parallel() 
 
 class _EncodesCold:
     """Sure of a cold, like _SaysCold, but in two parts as the classifier is: an encoding
-    (in the engine's worker thread) and a ranking from it."""
+    prepared in the caller's thread, run in the engine's worker thread, and a ranking from
+    it."""
 
-    def __init__(self, *, says_ready: bool = True) -> None:
-        self.says_ready = says_ready
-        self.threads: list[str] = []
+    def __init__(self) -> None:
+        self.threads: dict[str, str] = {}
 
     def rank(self, evidence: Evidence) -> Ranking:
-        return self.rank_encoded(evidence, self.encode(evidence))
+        return self.rank_encoded(evidence, self.encoding(evidence)())
 
-    def encode(self, evidence: Evidence, ready: Callable[[], object] | None = None) -> float:
+    def encoding(self, evidence: Evidence) -> Callable[[], float]:
         del evidence
-        self.threads.append(threading.current_thread().name)
-        if ready is not None and self.says_ready:
-            ready()
-        return 0.99
+        self.threads["prepared"] = threading.current_thread().name
+
+        def run() -> float:
+            self.threads["ran"] = threading.current_thread().name
+            return 0.99
+
+        return run
 
     def rank_encoded(self, evidence: Evidence, encoded: float) -> Ranking:
         del evidence
@@ -123,16 +126,15 @@ class _EncodesCold:
         return Posterior(("common_cold",), np.array([encoded, 1 - encoded]))
 
 
-@pytest.mark.parametrize("says_ready", [True, False])
-def test_an_encoding_scorer_encodes_in_the_worker_thread(says_ready: bool) -> None:
+def test_an_encoding_scorer_encodes_in_the_worker_thread() -> None:
     kb = small_kb()
-    encodes = _EncodesCold(says_ready=says_ready)
+    encodes = _EncodesCold()
     scorer = CombinedScorer([(NaiveBayesScorer(kb), 1.0), (encodes, 0.5)])
     engine = InterviewEngine(kb, small_rules(), scorer=scorer)
     assert isinstance(encodes, EncodingScorer)
     estimate, choice = engine.assess(STATE)
-    (thread,) = encodes.threads  # encoded once, in the engine's worker thread
-    assert thread.startswith("symcheck-score")
+    assert encodes.threads["prepared"] == threading.current_thread().name
+    assert encodes.threads["ran"].startswith("symcheck-score")
     assert estimate == engine.estimate(STATE)
     assert choice == engine.choose(STATE, estimate)
     assert estimate.ranking.probability("common_cold") > 0
