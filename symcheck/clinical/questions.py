@@ -285,8 +285,13 @@ class QuestionSelector:
         if decision is None:
             decision = self._triager.decide(facts, ranking, fired)
         now = decision.disposition.urgency
-        after = self._outcomes(facts, candidates, p_yes, after_yes, after_no, fired)
-        fires = after.floor_yes > after.floor_now
+        # First the red-flag floor after a yes (rules only), which decides the tiers; the
+        # rest of the look-ahead (escalators, modifiers, the advice) only for the candidates
+        # the choice can fall on.
+        urgency = self._escalated_need(facts, candidates, after_yes, after_no)
+        floors = self._floors(facts, candidates, fired)
+        floor_now = float(max((rule.disposition.urgency for rule in fired), default=0))
+        fires = floors > floor_now
         # The chance of an actual yes / no: the patient may not be able to say.
         answers = np.array([self.answerability(f, facts) for f in candidates])
         said_yes = p_yes * answers
@@ -305,41 +310,55 @@ class QuestionSelector:
             candidates = [candidates[i] for i in idx]
             p_yes, gain, fires, plausible = p_yes[idx], gain[idx], fires[idx], plausible[idx]
             answers, said_yes, said_no = answers[idx], said_yes[idx], said_no[idx]
-            after = after.take(idx)
-        # A don't-know answer carries no information: weigh what an answer could tell by the
-        # chance of getting one.
-        useful = gain * answers
-        # What the answers are worth to the advice (see _decision_value); the part of a yes
-        # that would raise it is the danger.
-        value_yes, value_no = self._decision_value(now, after, said_yes, said_no)
-        advice = value_yes + value_no
-        score = useful + DECISION_WEIGHT * advice
-        raises = (after.if_yes > now) | fires
-        danger = np.where(raises, value_yes, 0.0)
+            floors, after_yes, after_no = floors[idx], after_yes[:, idx], after_no[:, idx]
         # Red-flag questions first: a yes that would fire a rule, with a real chance of a yes,
-        # then (within the budget) with a plausible yes.
+        # then (within the budget) with a plausible yes. The choice is among them alone, and
+        # the interview goes on (see pending below).
         rule_first = fires & (said_yes >= RULE_FIRST_PROBABILITY)
         danger_first = plausible & (danger_asked < DANGER_BUDGET)
         priority = Priority.SCORE
+        among = np.arange(len(candidates))
         for tier, kind in ((rule_first, Priority.RULE), (danger_first, Priority.DANGER)):
             if tier.any():
-                score = np.where(tier, score, -np.inf)
+                among = np.flatnonzero(tier)
                 priority = kind
                 break
-        best = int(np.argmax(score))  # first maximum: candidates are sorted by id
+        after = self._outcomes(
+            facts,
+            [candidates[i] for i in among],
+            p_yes[among],
+            after_yes[:, among],
+            after_no[:, among],
+            fired,
+            urgency=urgency,
+            floors=floors[among],
+        )
+        # A don't-know answer carries no information: weigh what an answer could tell by the
+        # chance of getting one.
+        useful = gain[among] * answers[among]
+        # What the answers are worth to the advice (see _decision_value); the part of a yes
+        # that would raise it is the danger.
+        value_yes, value_no = self._decision_value(now, after, said_yes[among], said_no[among])
+        advice = value_yes + value_no
+        score = useful + DECISION_WEIGHT * advice
+        raises = (after.if_yes > now) | fires[among]
+        danger = np.where(raises, value_yes, 0.0)
+        pick = int(np.argmax(score))  # first maximum: candidates are sorted by id
+        best = int(among[pick])
         choice = QuestionChoice(
             candidates[best],
             None,
             float(gain[best]),
-            float(danger[best]),
+            float(danger[pick]),
             float(p_yes[best]),
             priority,
         )
-        # Keep asking while a danger sign with a real chance of a yes would raise the advice,
-        # or an answer would improve the advice by enough to be worth the patient's time.
+        # Keep asking while a danger sign with a real chance of a yes would raise the advice
+        # (a red-flag question first: RULE_FIRST_PROBABILITY >= DANGER_MIN_PROBABILITY), or an
+        # answer would improve the advice by enough to be worth the patient's time.
         pending = (
-            danger_first.any()
-            or bool(np.any(raises & (said_yes >= DANGER_MIN_PROBABILITY)))
+            priority is not Priority.SCORE
+            or bool(np.any(raises & (said_yes[among] >= DANGER_MIN_PROBABILITY)))
             or bool((DECISION_WEIGHT * advice).max() >= MIN_GAIN_BITS)
         )
         if not pending:
@@ -530,26 +549,23 @@ class QuestionSelector:
         after_yes: FloatArray,
         after_no: FloatArray,
         fired: Sequence[RedFlagRule],
+        *,
+        urgency: FloatArray | None = None,
+        floors: FloatArray | None = None,
     ) -> Outcomes:
+        """See :meth:`outcomes`; ``urgency`` (:meth:`_escalated_need`) and ``floors``
+        (:meth:`_floors`) when already worked out, over these candidates or more."""
         model = self._model
         triager = self._triager
         floor = max((rule.disposition.urgency for rule in fired), default=0)
         holding = [m.kind for m in modifiers(facts, triager.modifier_findings)]
-        present = [model.finding_index[f] for f in facts.present_ids if f in model.finding_index]
-        explains_now = self._explains[:, present].any(axis=1)
+        explains_now = self._explains_now(facts)
         columns = [model.finding_index[f] for f in candidates]
         n = len(candidates)
         explains_yes = explains_now[:, None] | self._explains[:, columns]
-        # Escalators matter for conditions that explain something (after an answer: the others
-        # do not take part in the triage) and hold some mass (see REACHABLE).
         reachable = np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE
-        counts = explains_yes.any(axis=1) & reachable.any(axis=1)
-        urgency = self._default_urgency.copy()
-        escalations = triager.escalations(facts)
-        for row in map(int, np.flatnonzero(self._has_escalators & counts)):
-            escalator = escalations.get(self._conditions[row].id)
-            if escalator is not None:
-                urgency[row] = escalator.disposition.urgency
+        if urgency is None:
+            urgency = self._escalated_need(facts, candidates, after_yes, after_no)
         # Per column: each condition's need after a yes, and the modifiers holding then.
         need_yes = np.repeat(urgency[:, None], n, 1)
         need_int = urgency.astype(np.int64)
@@ -557,7 +573,8 @@ class QuestionSelector:
         in_play = explains_yes & reachable
         holding_yes: list[list[ModifierKind]] = [holding] * n
         fired_ids = {rule.id for rule in fired}
-        floors = [floor] * n
+        with_rules = floors is None  # the rules' part of the floors is left to do
+        floors_after = [floor] * n if floors is None else floors.tolist()
         present_now = frozenset(facts.present_ids)
         reported = facts.findings.keys()
         # Candidates with no ancestor reported present use the precomputed effects; their
@@ -576,8 +593,10 @@ class QuestionSelector:
                 effects = self._effects_of_yes(fid, implied)
                 escalated = list(effects.escalated)
             level = max(floor, effects.certain_floor)
-            if not (escalated or effects.rules or fid in self._modifier_ids):
-                floors[k] = level
+            rules = effects.rules if with_rules else ()
+            if not (escalated or rules or fid in self._modifier_ids):
+                if with_rules:
+                    floors_after[k] = level
                 continue
             # A yes makes the finding present, and its ancestors not reported otherwise.
             if reported.isdisjoint(ancestors):
@@ -603,18 +622,13 @@ class QuestionSelector:
                 holding_yes[k] = [
                     m.kind for m in modifiers(after.facts(), triager.modifier_findings)
                 ]
-            for rule in effects.rules:  # most urgent first
-                raised = rule.disposition.urgency
-                if raised <= level:
-                    break
-                if rule.id not in fired_ids and after.holds(rule):
-                    level = raised
-            floors[k] = level
+            if with_rules:
+                floors_after[k] = _floor_after(rules, level, fired_ids, after)
         if_yes, need_yes_p = self._advised(after_yes, explains_yes, need_yes, holding_yes)
         if_no, need_no_p = self._advised(
             after_no, explains_now[:, None], urgency[:, None], [holding] * n
         )
-        floors_yes = np.array(floors, dtype=float)
+        floors_yes = np.array(floors_after, dtype=float)
         if_yes = np.maximum(if_yes, floors_yes)
         if_no = np.maximum(if_no, float(floor))
         return Outcomes(
@@ -625,6 +639,66 @@ class QuestionSelector:
             need_yes=need_yes_p,
             need_no=need_no_p,
         )
+
+    def _explains_now(self, facts: PatientFacts) -> BoolArray:
+        """Per condition: it explains a finding reported present."""
+        index = self._model.finding_index
+        present = [index[f] for f in facts.present_ids if f in index]
+        out: BoolArray = self._explains[:, present].any(axis=1)
+        return out
+
+    def _escalated_need(
+        self,
+        facts: PatientFacts,
+        candidates: Sequence[str],
+        after_yes: FloatArray,
+        after_no: FloatArray,
+    ) -> FloatArray:
+        """Each condition's need now, its escalators applied where they matter for the
+        look-ahead over ``candidates``: conditions that explain something after some answer
+        (the others take no part in the triage) and hold some mass after some answer (see
+        :data:`REACHABLE`)."""
+        columns = [self._model.finding_index[f] for f in candidates]
+        explains = self._explains_now(facts) | self._explains[:, columns].any(axis=1)
+        reachable = (np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE).any(axis=1)
+        urgency = self._default_urgency.copy()
+        escalations = self._triager.escalations(facts)
+        for row in map(int, np.flatnonzero(self._has_escalators & explains & reachable)):
+            escalator = escalations.get(self._conditions[row].id)
+            if escalator is not None:
+                urgency[row] = escalator.disposition.urgency
+        return urgency
+
+    def _floors(
+        self, facts: PatientFacts, candidates: Sequence[str], fired: Sequence[RedFlagRule]
+    ) -> FloatArray:
+        """The red-flag floor (urgency) after a yes to each candidate: the rules fired, and
+        those the yes would fire (the rules' part of :meth:`_outcomes`)."""
+        model = self._model
+        floor = max((rule.disposition.urgency for rule in fired), default=0)
+        fired_ids = {rule.id for rule in fired}
+        present_now = frozenset(facts.present_ids)
+        reported = facts.findings.keys()
+        unmet: dict[int, logic.Triggers] = {}
+        out = []
+        for fid in candidates:
+            ancestors = model.ancestors[fid]
+            if present_now.isdisjoint(ancestors):
+                effects = self._yes_effects[fid]
+            else:
+                implied = tuple(a for a in ancestors if a not in present_now)
+                effects = self._effects_of_yes(fid, implied)
+            level = max(floor, effects.certain_floor)
+            if effects.rules:
+                # A yes makes the finding present, and its ancestors not reported otherwise.
+                if reported.isdisjoint(ancestors):
+                    new = ancestors
+                else:
+                    new = tuple(a for a in ancestors if a not in reported)
+                after = _AfterYes(facts, fid, new, present_now, unmet)
+                level = _floor_after(effects.rules, level, fired_ids, after)
+            out.append(level)
+        return np.array(out, dtype=float)
 
     def _screen(
         self,
@@ -998,6 +1072,20 @@ class _AfterYes:
 
 
 _YES = Observation(present=True)
+
+
+def _floor_after(
+    rules: Sequence[RedFlagRule], level: int, fired_ids: AbstractSet[str], after: _AfterYes
+) -> int:
+    """The floor after a yes: ``level``, or the most urgent of ``rules`` (most urgent first)
+    not fired yet that the yes makes fire."""
+    for rule in rules:
+        raised = rule.disposition.urgency
+        if raised <= level:
+            break
+        if rule.id not in fired_ids and after.holds(rule):
+            level = raised
+    return level
 
 
 def _index_rules(rules: RuleSet) -> Mapping[str, tuple[RedFlagRule, ...]]:

@@ -240,6 +240,39 @@ def test_predicted_outcomes_match_scoring_and_triage(
             assert [decision.need[d] for d in levels] == pytest.approx(list(need), abs=1e-9), fid
 
 
+@pytest.mark.parametrize(
+    "present", [("chest_pain",), ("chest_pain", "sweating"), ("headache", "fever")]
+)
+def test_the_floors_and_a_subset_of_the_look_ahead_are_those_of_the_whole(
+    selector: QuestionSelector, scorer: NaiveBayesScorer, present: tuple[str, ...]
+) -> None:
+    """choose works out the red-flag floors first, then the rest only for the candidates
+    the choice can fall on: the same numbers as the whole look-ahead."""
+    f = facts(present, age_years=60, sex=Sex.MALE)
+    posterior = selector.posterior(scorer.rank(Evidence(f)))
+    candidates = selector.candidates(f, posterior)
+    whole = selector.outcomes(f, posterior, candidates)
+    assert np.array_equal(selector._floors(f, candidates, ()), whole.floor_yes)
+    likelihood = scorer.model.answer_likelihood(candidates, f)
+    after_yes, after_no = scorer.model.after_answers(posterior, likelihood)
+    urgency = selector._escalated_need(f, candidates, after_yes, after_no)
+    some = np.arange(0, len(candidates), 3)
+    part = selector._outcomes(
+        f,
+        [candidates[i] for i in some],
+        (posterior @ likelihood)[some],
+        after_yes[:, some],
+        after_no[:, some],
+        (),
+        urgency=urgency,
+        floors=whole.floor_yes[some],
+    )
+    for name in ("if_yes", "if_no", "floor_yes"):
+        assert np.array_equal(getattr(part, name), getattr(whole, name)[some]), name
+    assert np.array_equal(part.need_yes, whole.need_yes[:, some])
+    assert np.array_equal(part.need_no, whole.need_no[:, some])
+
+
 def test_the_value_of_an_answer_follows_the_triage_costs(
     selector: QuestionSelector, scorer: NaiveBayesScorer
 ) -> None:
