@@ -326,7 +326,6 @@ class QuestionSelector:
         after = self._outcomes(
             facts,
             [candidates[i] for i in among],
-            p_yes[among],
             after_yes[:, among],
             after_no[:, among],
             fired,
@@ -539,22 +538,29 @@ class QuestionSelector:
         """
         likelihood = self._model.answer_likelihood(candidates, facts)
         after_yes, after_no = self._model.after_answers(posterior, likelihood)
-        return self._outcomes(facts, candidates, posterior @ likelihood, after_yes, after_no, fired)
+        return self._outcomes(
+            facts,
+            candidates,
+            after_yes,
+            after_no,
+            fired,
+            urgency=self._escalated_need(facts, candidates, after_yes, after_no),
+            floors=self._floors(facts, candidates, fired),
+        )
 
     def _outcomes(
         self,
         facts: PatientFacts,
         candidates: Sequence[str],
-        p_yes: FloatArray,
         after_yes: FloatArray,
         after_no: FloatArray,
         fired: Sequence[RedFlagRule],
         *,
-        urgency: FloatArray | None = None,
-        floors: FloatArray | None = None,
+        urgency: FloatArray,
+        floors: FloatArray,
     ) -> Outcomes:
-        """See :meth:`outcomes`; ``urgency`` (:meth:`_escalated_need`) and ``floors``
-        (:meth:`_floors`) when already worked out, over these candidates or more."""
+        """See :meth:`outcomes`, given :meth:`_escalated_need` (over these candidates or
+        more) and :meth:`_floors` (of these)."""
         model = self._model
         triager = self._triager
         floor = max((rule.disposition.urgency for rule in fired), default=0)
@@ -564,19 +570,13 @@ class QuestionSelector:
         n = len(candidates)
         explains_yes = explains_now[:, None] | self._explains[:, columns]
         reachable = np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE
-        if urgency is None:
-            urgency = self._escalated_need(facts, candidates, after_yes, after_no)
         # Per column: each condition's need after a yes, and the modifiers holding then.
         need_yes = np.repeat(urgency[:, None], n, 1)
         need_int = urgency.astype(np.int64)
         need_now = need_int.tolist()
         in_play = explains_yes & reachable
         holding_yes: list[list[ModifierKind]] = [holding] * n
-        fired_ids = {rule.id for rule in fired}
-        with_rules = floors is None  # the rules' part of the floors is left to do
-        floors_after = [floor] * n if floors is None else floors.tolist()
         present_now = frozenset(facts.present_ids)
-        reported = facts.findings.keys()
         # Candidates with no ancestor reported present use the precomputed effects; their
         # escalators are screened all at once (see _screen), the rest one by one below.
         fast = [present_now.isdisjoint(model.ancestors[fid]) for fid in candidates]
@@ -584,26 +584,14 @@ class QuestionSelector:
         pending = self._screen(columns_arr, np.array(fast, dtype=bool), need_int, in_play, need_yes)
         unmet: dict[int, logic.Triggers] = {}  # shared by the candidates' _AfterYes
         for k, fid in enumerate(candidates):
-            ancestors = model.ancestors[fid]
+            effects = self._effects_for(fid, present_now)
             if fast[k]:
-                effects = self._yes_effects[fid]
                 escalated = [effects.escalated[i] for i in pending.get(k, ())]
             else:
-                implied = tuple(a for a in ancestors if a not in present_now)
-                effects = self._effects_of_yes(fid, implied)
                 escalated = list(effects.escalated)
-            level = max(floor, effects.certain_floor)
-            rules = effects.rules if with_rules else ()
-            if not (escalated or rules or fid in self._modifier_ids):
-                if with_rules:
-                    floors_after[k] = level
+            if not (escalated or fid in self._modifier_ids):
                 continue
-            # A yes makes the finding present, and its ancestors not reported otherwise.
-            if reported.isdisjoint(ancestors):
-                new = ancestors
-            else:
-                new = tuple(a for a in ancestors if a not in reported)
-            after = _AfterYes(facts, fid, new, present_now, unmet)
+            after = _AfterYes.of(facts, fid, model.ancestors[fid], present_now, unmet)
             for row, condition, escalators, top, levels in escalated:
                 need = need_now[row]
                 # Most urgent first: none above the need now cannot change it.
@@ -622,19 +610,16 @@ class QuestionSelector:
                 holding_yes[k] = [
                     m.kind for m in modifiers(after.facts(), triager.modifier_findings)
                 ]
-            if with_rules:
-                floors_after[k] = _floor_after(rules, level, fired_ids, after)
         if_yes, need_yes_p = self._advised(after_yes, explains_yes, need_yes, holding_yes)
         if_no, need_no_p = self._advised(
             after_no, explains_now[:, None], urgency[:, None], [holding] * n
         )
-        floors_yes = np.array(floors_after, dtype=float)
-        if_yes = np.maximum(if_yes, floors_yes)
+        if_yes = np.maximum(if_yes, floors)
         if_no = np.maximum(if_no, float(floor))
         return Outcomes(
             if_yes=if_yes,
             if_no=if_no,
-            floor_yes=floors_yes,
+            floor_yes=floors,
             floor_now=float(floor),
             need_yes=need_yes_p,
             need_no=need_no_p,
@@ -674,31 +659,28 @@ class QuestionSelector:
     ) -> FloatArray:
         """The red-flag floor (urgency) after a yes to each candidate: the rules fired, and
         those the yes would fire (the rules' part of :meth:`_outcomes`)."""
-        model = self._model
         floor = max((rule.disposition.urgency for rule in fired), default=0)
         fired_ids = {rule.id for rule in fired}
         present_now = frozenset(facts.present_ids)
-        reported = facts.findings.keys()
         unmet: dict[int, logic.Triggers] = {}
         out = []
         for fid in candidates:
-            ancestors = model.ancestors[fid]
-            if present_now.isdisjoint(ancestors):
-                effects = self._yes_effects[fid]
-            else:
-                implied = tuple(a for a in ancestors if a not in present_now)
-                effects = self._effects_of_yes(fid, implied)
+            effects = self._effects_for(fid, present_now)
             level = max(floor, effects.certain_floor)
             if effects.rules:
-                # A yes makes the finding present, and its ancestors not reported otherwise.
-                if reported.isdisjoint(ancestors):
-                    new = ancestors
-                else:
-                    new = tuple(a for a in ancestors if a not in reported)
-                after = _AfterYes(facts, fid, new, present_now, unmet)
+                ancestors = self._model.ancestors[fid]
+                after = _AfterYes.of(facts, fid, ancestors, present_now, unmet)
                 level = _floor_after(effects.rules, level, fired_ids, after)
             out.append(level)
         return np.array(out, dtype=float)
+
+    def _effects_for(self, fid: str, present: AbstractSet[str]) -> _YesEffects:
+        """What a yes to ``fid`` could change: precomputed, unless one of its ancestors is
+        reported present already (``present``: the findings reported present)."""
+        ancestors = self._model.ancestors[fid]
+        if present.isdisjoint(ancestors):
+            return self._yes_effects[fid]
+        return self._effects_of_yes(fid, tuple(a for a in ancestors if a not in present))
 
     def _screen(
         self,
@@ -1046,6 +1028,25 @@ class _AfterYes:
         if self._present is None:
             self._present = self._now | {*self._implied, self._fid}
         return self._present
+
+    @classmethod
+    def of(
+        cls,
+        facts: PatientFacts,
+        fid: str,
+        ancestors: Sequence[str],
+        now: AbstractSet[str],
+        unmet: dict[int, logic.Triggers],
+    ) -> _AfterYes:
+        """After a yes to ``fid``, which makes it present, and its ``ancestors`` not
+        reported otherwise."""
+        reported = facts.findings.keys()
+        implied = (
+            ancestors
+            if reported.isdisjoint(ancestors)
+            else tuple(a for a in ancestors if a not in reported)
+        )
+        return cls(facts, fid, implied, now, unmet)
 
     def facts(self) -> PatientFacts:
         if self._yes is None:

@@ -260,7 +260,6 @@ def test_the_floors_and_a_subset_of_the_look_ahead_are_those_of_the_whole(
     part = selector._outcomes(
         f,
         [candidates[i] for i in some],
-        (posterior @ likelihood)[some],
         after_yes[:, some],
         after_no[:, some],
         (),

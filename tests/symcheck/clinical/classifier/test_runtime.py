@@ -12,10 +12,18 @@ def test_math_threads_can_be_limited() -> None:
     assert {pool["num_threads"] for pool in threadpool_info()} == {1}
 
 
-def test_inference_processes_keep_pytorch_out() -> None:
+def _in_a_new_interpreter(code: str) -> str:
+    """What ``code`` prints, run in a new Python process (these settings are per process)."""
     import subprocess
     import sys
 
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return out.stdout
+
+
+def test_inference_processes_keep_pytorch_out() -> None:
     code = (
         "from symcheck.clinical.classifier.runtime import keep_training_libraries_out\n"
         "keep_training_libraries_out()\n"
@@ -25,16 +33,10 @@ def test_inference_processes_keep_pytorch_out() -> None:
         "except ImportError:\n"
         "    print('blocked', sys.modules.get('torch'))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "blocked None"
+    assert _in_a_new_interpreter(code).strip() == "blocked None"
 
 
 def test_what_start_up_loaded_is_kept_out_of_the_collector() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import gc\n"
         "from symcheck.clinical.classifier.runtime import freeze_loaded_objects\n"
@@ -44,10 +46,7 @@ def test_what_start_up_loaded_is_kept_out_of_the_collector() -> None:
         "freeze_loaded_objects()\n"
         "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    before, frozen, tracked = map(int, out.stdout.split())
+    before, frozen, tracked = map(int, _in_a_new_interpreter(code).split())
     assert before > 10_000  # the knowledge base and the libraries
     assert frozen > 0.9 * before  # all but what the last collection freed
     assert tracked < 1_000  # a full collection walks only what comes after
