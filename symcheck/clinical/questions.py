@@ -76,6 +76,7 @@ from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -216,14 +217,25 @@ class QuestionSelector:
         self._modifier_ids = frozenset(self._triager.modifier_findings.all)
         self._descendants = {fid: tuple(kb.descendants_of(fid)) for fid in kb.findings}
         self._variants = {fid: _variants(kb, fid) for fid in kb.findings}
+        # Per finding known to the model: when it may be asked (None: always); its parent.
+        self._ask_if = {
+            fid: None
+            if kb.findings[fid].ask_if is None
+            else logic.compiled(kb.findings[fid].ask_if)
+            for fid in model.finding_ids
+        }
+        self._parents = {fid: finding.parent for fid, finding in kb.findings.items()}
         # Condition x finding: the condition lists the finding as more likely than its base
         # rate, i.e. it explains the finding (as in Triager.explains).
-        self._explains = model.listed[:-1] & (model.likelihood[:-1] > model.likelihood[-1])
+        explains = model.listed[:-1] & (model.likelihood[:-1] > model.likelihood[-1])
+        # Stored finding x condition: the look-ahead takes a hundred findings' rows at every
+        # step (a column of each condition's row would touch nearly all of the table).
+        self._explained_by = np.ascontiguousarray(explains.T)
         self._conditions = [kb.conditions[cid] for cid in model.condition_ids]
-        self._has_escalators = np.array([bool(c.escalators) for c in self._conditions], dtype=bool)
         self._default_urgency = np.array(
             [c.disposition.urgency for c in self._conditions], dtype=float
         )
+        self._last_escalated: tuple[PatientFacts, FloatArray] | None = None
         self._thresholds = np.array(
             [self._triager.thresholds[from_urgency(level)] for level in range(1, 5)]
         )
@@ -280,37 +292,41 @@ class QuestionSelector:
             return QuestionChoice(None, StopReason.EXHAUSTED)
         likelihood = self._model.answer_likelihood(candidates, facts)
         p_yes = posterior @ likelihood
-        after_yes, after_no = self._model.after_answers(posterior, likelihood)
-        gain = _information_gain(posterior, p_yes, after_yes, after_no)
-        if decision is None:
-            decision = self._triager.decide(facts, ranking, fired)
-        now = decision.disposition.urgency
-        # First the red-flag floor after a yes (rules only), which decides the tiers; the
-        # rest of the look-ahead (escalators, modifiers, the advice) only for the candidates
-        # the choice can fall on.
-        urgency = self._escalated_need(facts, candidates, after_yes, after_no)
-        floors = self._floors(facts, candidates, fired)
-        floor_now = float(max((rule.disposition.urgency for rule in fired), default=0))
-        fires = floors > floor_now
         # The chance of an actual yes / no: the patient may not be able to say.
         answers = np.array([self.answerability(f, facts) for f in candidates])
         said_yes = p_yes * answers
-        said_no = (1.0 - p_yes) * answers
         # A plausible danger sign: a yes would fire a rule that raises the floor (a certain
         # level, even when the conditions already advise it), and the chance of that yes is
-        # real and well above the base rate.
+        # real and well above the base rate. Danger-only candidates stay only if they are
+        # one; the red-flag floor after a yes (rules only), which decides that and the tiers,
+        # is worked out only for the candidates that can stay.
         base_rate = np.array([self._base_rate[f] for f in candidates])
-        plausible = fires & (said_yes >= DANGER_PLAUSIBLE) & (said_yes >= DANGER_LIFT * base_rate)
-        # Danger-only candidates stay only if a yes would fire a rule and is plausible.
-        keep = np.array([f not in extra for f in candidates]) | plausible
+        likely = (said_yes >= DANGER_PLAUSIBLE) & (said_yes >= DANGER_LIFT * base_rate)
+        regular_ones = np.array([f not in extra for f in candidates])
+        floor_now = float(max((rule.disposition.urgency for rule in fired), default=0))
+        floors = np.full(len(candidates), floor_now)
+        open_ = np.flatnonzero(regular_ones | likely)
+        floors[open_] = self._floors(facts, [candidates[i] for i in open_], fired)
+        fires = floors > floor_now
+        plausible = fires & likely
+        keep = regular_ones | plausible
         if not keep.any():
             return QuestionChoice(None, StopReason.EXHAUSTED)
         if not keep.all():
             idx = np.flatnonzero(keep)
             candidates = [candidates[i] for i in idx]
-            p_yes, gain, fires, plausible = p_yes[idx], gain[idx], fires[idx], plausible[idx]
-            answers, said_yes, said_no = answers[idx], said_yes[idx], said_no[idx]
-            floors, after_yes, after_no = floors[idx], after_yes[:, idx], after_no[:, idx]
+            p_yes, fires, plausible = p_yes[idx], fires[idx], plausible[idx]
+            answers, said_yes, floors = answers[idx], said_yes[idx], floors[idx]
+            likelihood = likelihood[:, idx]
+        said_no = (1.0 - p_yes) * answers
+        # The rest of the look-ahead only for the candidates that stay.
+        after_yes, after_no = self._model.after_answers(posterior, likelihood)
+        gain = _information_gain(posterior, p_yes, after_yes, after_no)
+        if decision is None:
+            decision = self._triager.decide(facts, ranking, fired)
+        now = decision.disposition.urgency
+        reachable = _reachable(after_yes, after_no)
+        urgency = self._escalated_need(facts, candidates, reachable)
         # Red-flag questions first: a yes that would fire a rule, with a real chance of a yes,
         # then (within the budget) with a plausible yes. The choice is among them alone, and
         # the interview goes on (see pending below).
@@ -323,14 +339,18 @@ class QuestionSelector:
                 among = np.flatnonzero(tier)
                 priority = kind
                 break
+        if len(among) < len(candidates):
+            after_yes, after_no = after_yes[:, among], after_no[:, among]
+            reachable = reachable[:, among]
         after = self._outcomes(
             facts,
             [candidates[i] for i in among],
-            after_yes[:, among],
-            after_no[:, among],
+            after_yes,
+            after_no,
             fired,
             urgency=urgency,
             floors=floors[among],
+            reachable=reachable,
         )
         # A don't-know answer carries no information: weigh what an answer could tell by the
         # chance of getting one.
@@ -419,7 +439,7 @@ class QuestionSelector:
             model.finding_index[f] for f in facts.present_ids if f in model.finding_index
         ]
         if present_columns:  # only conditions that explain something the patient reported
-            explains = self._explains[:, present_columns].any(axis=1)
+            explains = self._explained_by[present_columns].any(axis=0)
             if (plausible & explains).any():
                 plausible &= explains
         plausible_rows = np.flatnonzero(plausible)
@@ -450,13 +470,11 @@ class QuestionSelector:
 
         :meth:`choose` keeps only those whose yes would fire a rule, with a plausible yes.
         """
-        out: set[str] = set()
         askable = askable or self._askable(facts, asked)
+        found: set[str] = set()
         for rule in self.in_play(facts, fired):
-            for fid in self._rule_findings[rule.id]:
-                if askable.ok(fid):
-                    out.add(askable.general_first(fid))
-        return sorted(out)
+            found.update(self._rule_findings[rule.id])
+        return sorted({askable.general_first(fid) for fid in found if askable.ok(fid)})
 
     def in_play(self, facts: PatientFacts, fired: Sequence[RedFlagRule] = ()) -> list[RedFlagRule]:
         """Rules not yet fired that the facts make plausible through a related finding (a
@@ -508,7 +526,7 @@ class QuestionSelector:
 
     def _askable(self, facts: PatientFacts, asked: Collection[str]) -> _Askable:
         """The findings to consider asking about, for these facts (see :class:`_Askable`)."""
-        return _Askable(self._kb, self._model.finding_index, facts, self._blocked(facts, asked))
+        return _Askable(self._ask_if, self._parents, facts, self._blocked(facts, asked))
 
     def posterior(self, ranking: Ranking) -> FloatArray:
         """The ranking as a vector over the model's hypotheses (unexplained last)."""
@@ -538,14 +556,16 @@ class QuestionSelector:
         """
         likelihood = self._model.answer_likelihood(candidates, facts)
         after_yes, after_no = self._model.after_answers(posterior, likelihood)
+        reachable = _reachable(after_yes, after_no)
         return self._outcomes(
             facts,
             candidates,
             after_yes,
             after_no,
             fired,
-            urgency=self._escalated_need(facts, candidates, after_yes, after_no),
+            urgency=self._escalated_need(facts, candidates, reachable),
             floors=self._floors(facts, candidates, fired),
+            reachable=reachable,
         )
 
     def _outcomes(
@@ -558,9 +578,10 @@ class QuestionSelector:
         *,
         urgency: FloatArray,
         floors: FloatArray,
+        reachable: BoolArray,
     ) -> Outcomes:
         """See :meth:`outcomes`, given :meth:`_escalated_need` (over these candidates or
-        more) and :meth:`_floors` (of these)."""
+        more), :meth:`_floors` and :func:`_reachable` (of these)."""
         model = self._model
         triager = self._triager
         floor = max((rule.disposition.urgency for rule in fired), default=0)
@@ -568,8 +589,7 @@ class QuestionSelector:
         explains_now = self._explains_now(facts)
         columns = [model.finding_index[f] for f in candidates]
         n = len(candidates)
-        explains_yes = explains_now[:, None] | self._explains[:, columns]
-        reachable = np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE
+        explains_yes = explains_now[:, None] | self._explained_by[columns].T
         # Per column: each condition's need after a yes, and the modifiers holding then.
         need_yes = np.repeat(urgency[:, None], n, 1)
         need_int = urgency.astype(np.int64)
@@ -629,29 +649,36 @@ class QuestionSelector:
         """Per condition: it explains a finding reported present."""
         index = self._model.finding_index
         present = [index[f] for f in facts.present_ids if f in index]
-        out: BoolArray = self._explains[:, present].any(axis=1)
+        out: BoolArray = self._explained_by[present].any(axis=0)
         return out
 
     def _escalated_need(
-        self,
-        facts: PatientFacts,
-        candidates: Sequence[str],
-        after_yes: FloatArray,
-        after_no: FloatArray,
+        self, facts: PatientFacts, candidates: Sequence[str], reachable: BoolArray
     ) -> FloatArray:
         """Each condition's need now, its escalators applied where they matter for the
         look-ahead over ``candidates``: conditions that explain something after some answer
-        (the others take no part in the triage) and hold some mass after some answer (see
-        :data:`REACHABLE`)."""
+        (the others take no part in the triage) and hold some mass after some answer
+        (``reachable``: :func:`_reachable` of the candidates)."""
         columns = [self._model.finding_index[f] for f in candidates]
-        explains = self._explains_now(facts) | self._explains[:, columns].any(axis=1)
-        reachable = (np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE).any(axis=1)
+        explains = self._explains_now(facts) | self._explained_by[columns].any(axis=0)
+        out: FloatArray = np.where(
+            explains & reachable.any(axis=1), self._escalated(facts), self._default_urgency
+        )
+        return out
+
+    def _escalated(self, facts: PatientFacts) -> FloatArray:
+        """Each condition's need for the patient: its escalator's where one holds
+        (:meth:`Triager.escalations`), else its own. Remembered for the last facts object, as
+        the triager remembers the escalations."""
+        memo = self._last_escalated
+        if memo is not None and memo[0] is facts:
+            return memo[1]
         urgency = self._default_urgency.copy()
-        escalations = self._triager.escalations(facts)
-        for row in map(int, np.flatnonzero(self._has_escalators & explains & reachable)):
-            escalator = escalations.get(self._conditions[row].id)
-            if escalator is not None:
-                urgency[row] = escalator.disposition.urgency
+        rows = self._rows
+        for cid, escalator in self._triager.escalations(facts).items():
+            urgency[rows[cid]] = escalator.disposition.urgency
+        urgency.flags.writeable = False
+        self._last_escalated = (facts, urgency)
         return urgency
 
     def _floors(
@@ -662,15 +689,15 @@ class QuestionSelector:
         floor = max((rule.disposition.urgency for rule in fired), default=0)
         fired_ids = {rule.id for rule in fired}
         present_now = frozenset(facts.present_ids)
-        unmet: dict[int, logic.Triggers] = {}
         out = []
         for fid in candidates:
             effects = self._effects_for(fid, present_now)
             level = max(floor, effects.certain_floor)
-            if effects.rules:
+            if effects.rules and effects.rules[0].urgency > level:
                 ancestors = self._model.ancestors[fid]
-                after = _AfterYes.of(facts, fid, ancestors, present_now, unmet)
-                level = _floor_after(effects.rules, level, fired_ids, after)
+                level = _floor_after(
+                    effects.rules, level, fired_ids, facts, present_now, fid, ancestors
+                )
             out.append(level)
         return np.array(out, dtype=float)
 
@@ -739,10 +766,16 @@ class QuestionSelector:
         # A rule the yes alone fires raises the floor whatever else is known (a rule already
         # fired is in the floor already); the others are evaluated per patient.
         certain = [rule for rule in rules if fid in rule.sufficient]
+        yes = {fid, *implied}
         return _YesEffects(
             certain_floor=max((rule.disposition.urgency for rule in certain), default=0),
             rules=tuple(
-                sorted(
+                _MaybeFired(
+                    rule.disposition.urgency,
+                    rule,
+                    tuple(one_of for one_of in rule.triggers if one_of.isdisjoint(yes)),
+                )
+                for rule in sorted(
                     (rule for rule in rules if fid not in rule.sufficient),
                     key=lambda rule: -rule.disposition.urgency,
                 )
@@ -887,6 +920,13 @@ def _possible(criterion: logic.Criterion) -> logic.Check:
     raise TypeError(f"not a criterion: {criterion!r}")
 
 
+def _reachable(after_yes: FloatArray, after_no: FloatArray) -> BoolArray:
+    """Conditions x candidates: the condition holds some mass after a yes or a no (see
+    :data:`REACHABLE`)."""
+    out: BoolArray = np.maximum(after_yes[:-1], after_no[:-1]) >= REACHABLE
+    return out
+
+
 def _information_gain(
     posterior: FloatArray, p_yes: FloatArray, after_yes: FloatArray, after_no: FloatArray
 ) -> FloatArray:
@@ -898,9 +938,21 @@ def _information_gain(
 
 def _entropies(p: FloatArray) -> FloatArray:
     """Entropy in bits of each column of ``p`` (columns sum to 1)."""
-    safe = np.where(p > 0, p, 1.0)
-    out: FloatArray = -(p * np.log2(safe)).sum(axis=0)
+    terms = np.where(p > 0, p, 1.0)
+    np.log2(terms, out=terms)
+    np.multiply(p, terms, out=terms)
+    out: FloatArray = -terms.sum(axis=0)
     return out
+
+
+class _MaybeFired(NamedTuple):
+    """A rule a yes could make fire: its urgency, the rule, and its triggers (see
+    :attr:`~logic.CompiledCriterion.triggers`) that the yes does not meet, which the findings
+    present before the yes must meet for it to fire."""
+
+    urgency: int
+    rule: RedFlagRule
+    unmet: logic.Triggers
 
 
 @dataclass(frozen=True)
@@ -909,7 +961,7 @@ class _YesEffects:
 
     Attributes:
         certain_floor: the most urgent rule the yes alone fires (0: none).
-        rules: the other rules the yes could make fire.
+        rules: the other rules the yes could make fire, most urgent first.
         escalated: per condition the yes could escalate: its row, the condition, its
             escalators the yes could make hold (most urgent first), the urgency of the first
             and the set of their urgencies. The condition's need after the yes, from its need
@@ -919,7 +971,7 @@ class _YesEffects:
     """
 
     certain_floor: int
-    rules: tuple[RedFlagRule, ...]
+    rules: tuple[_MaybeFired, ...]
     escalated: tuple[tuple[int, Condition, tuple[Escalator, ...], int, frozenset[int]], ...]
 
 
@@ -957,20 +1009,20 @@ class _EscalationTable:
 
 class _Askable:
     """Which findings to consider asking about at one step (each worked out once): not
-    ``blocked`` (see :meth:`QuestionSelector._blocked`), known to the model, and their
-    ``ask_if`` holds."""
+    ``blocked`` (see :meth:`QuestionSelector._blocked`), known to the model (a key of
+    ``ask_if``), and their ``ask_if`` holds (compiled; ``None``: always)."""
 
-    __slots__ = ("_blocked", "_facts", "_findings", "_index", "_known")
+    __slots__ = ("_ask_if", "_blocked", "_facts", "_known", "_parents")
 
     def __init__(
         self,
-        kb: KnowledgeBase,
-        index: Mapping[str, int],
+        ask_if: Mapping[str, logic.Check | None],
+        parents: Mapping[str, str | None],
         facts: PatientFacts,
         blocked: AbstractSet[str],
     ) -> None:
-        self._findings = kb.findings
-        self._index = index
+        self._ask_if = ask_if
+        self._parents = parents
         self._facts = facts
         self._blocked = blocked
         self._known: dict[str, bool] = {}
@@ -978,17 +1030,17 @@ class _Askable:
     def ok(self, fid: str) -> bool:
         found = self._known.get(fid)
         if found is None:
-            if fid in self._blocked or fid not in self._index:
+            if fid in self._blocked or fid not in self._ask_if:
                 found = False
             else:
-                ask_if = self._findings[fid].ask_if
-                found = ask_if is None or logic.holds(ask_if, self._facts)
+                check = self._ask_if[fid]
+                found = check is None or check(self._facts)
             self._known[fid] = found
         return found
 
     def general_first(self, fid: str) -> str:
         """The finding, or its parent when that has not been asked yet (general first)."""
-        parent = self._findings[fid].parent
+        parent = self._parents[fid]
         if parent is not None and parent not in self._facts.findings and self.ok(parent):
             return parent
         return fid
@@ -1076,16 +1128,35 @@ _YES = Observation(present=True)
 
 
 def _floor_after(
-    rules: Sequence[RedFlagRule], level: int, fired_ids: AbstractSet[str], after: _AfterYes
+    rules: Sequence[_MaybeFired],
+    level: int,
+    fired_ids: AbstractSet[str],
+    facts: PatientFacts,
+    present: AbstractSet[str],
+    fid: str,
+    ancestors: Sequence[str],
 ) -> int:
-    """The floor after a yes: ``level``, or the most urgent of ``rules`` (most urgent first)
-    not fired yet that the yes makes fire."""
-    for rule in rules:
-        raised = rule.disposition.urgency
-        if raised <= level:
+    """The floor after a yes to ``fid`` (which implies its ``ancestors``): ``level``, or the
+    most urgent of ``rules`` (most urgent first) not fired yet that the yes makes fire.
+
+    A rule is evaluated on the facts after the yes only when the findings reported present
+    (``present``) meet the triggers the yes does not (:attr:`_MaybeFired.unmet`); the facts
+    after the yes are made once, for the first such rule.
+    """
+    after: PatientFacts | None = None
+    for urgency, rule, unmet in rules:
+        if urgency <= level:
             break
-        if rule.id not in fired_ids and after.holds(rule):
-            level = raised
+        if rule.id in fired_ids:
+            continue
+        for one_of in unmet:
+            if one_of.isdisjoint(present):
+                break
+        else:
+            if after is None:
+                after = _AfterYes.of(facts, fid, ancestors, frozenset(), {}).facts()
+            if rule.check(after):
+                level = urgency
     return level
 
 

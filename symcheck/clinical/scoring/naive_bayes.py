@@ -84,6 +84,9 @@ class NaiveBayesModel:
         condition_ids: condition ids in row order (sorted); the unexplained row comes last.
         finding_ids: finding ids in column order (sorted).
         likelihood: ``P(f reported | h)``, shape ``(C + 1, F)``; the last row is the base rates.
+        by_finding: ``likelihood`` transposed, one contiguous row per finding: the question
+            selector takes the columns of a hundred findings at every step, which read from
+            ``likelihood`` would touch nearly all of it.
         listed: whether the condition lists the finding itself, shape ``(C + 1, F)``.
         log_prevalence: ``log(prevalence)`` per condition, shape ``(C,)``.
         log_age: log age multiplier per condition and band (``-inf`` = impossible), ``(C, B)``.
@@ -98,6 +101,7 @@ class NaiveBayesModel:
     finding_ids: tuple[str, ...]
     finding_index: Mapping[str, int]
     likelihood: FloatArray
+    by_finding: FloatArray
     listed: BoolArray
     log_prevalence: FloatArray
     log_age: FloatArray
@@ -159,6 +163,7 @@ class NaiveBayesModel:
             finding_ids=finding_ids,
             finding_index=index,
             likelihood=_readonly(likelihood),
+            by_finding=_readonly(np.ascontiguousarray(likelihood.T)),
             listed=_readonly(listed),
             log_prevalence=_readonly(np.log([c.prevalence for c in conditions])),
             log_age=_readonly(log_age),
@@ -265,7 +270,8 @@ class NaiveBayesModel:
         conditional on it: ``P(child | h) / P(ancestor | h)`` (a child implies its parent).
         """
         index = self.finding_index
-        out = self.likelihood[:, [index[f] for f in finding_ids]]
+        # Findings' rows, seen as columns (the layout a column gather of likelihood makes).
+        out = self.by_finding[[index[f] for f in finding_ids]].T
         present = frozenset(facts.present_ids)
         if not present:
             return out
@@ -301,9 +307,15 @@ class NaiveBayesModel:
 
         Returns the same updates :meth:`log_posterior` makes once the answer is in the facts.
         """
+        # In place where the arithmetic allows (the same operations: the same result, with
+        # fewer arrays of hypotheses x findings to write).
         yes = posterior[:, None] * likelihood
-        no = posterior[:, None] * (1.0 - likelihood) ** self.absent_weight
-        return yes / _column_sums(yes), no / _column_sums(no)
+        no = np.subtract(1.0, likelihood)
+        np.power(no, self.absent_weight, out=no)
+        np.multiply(posterior[:, None], no, out=no)
+        yes /= _column_sums(yes)
+        no /= _column_sums(no)
+        return yes, no
 
     def supporting(self, row: int, present_columns: Iterable[int]) -> tuple[str, ...]:
         """Present findings with a likelihood ratio above 1 for the condition, strongest first.

@@ -17,6 +17,7 @@ from symcheck.clinical.questions import (
     Priority,
     QuestionSelector,
     StopReason,
+    _reachable,
     _triage_loss,
 )
 from symcheck.clinical.rules.models import RedFlagRule
@@ -255,8 +256,15 @@ def test_the_floors_and_a_subset_of_the_look_ahead_are_those_of_the_whole(
     assert np.array_equal(selector._floors(f, candidates, ()), whole.floor_yes)
     likelihood = scorer.model.answer_likelihood(candidates, f)
     after_yes, after_no = scorer.model.after_answers(posterior, likelihood)
-    urgency = selector._escalated_need(f, candidates, after_yes, after_no)
+    reachable = _reachable(after_yes, after_no)
+    urgency = selector._escalated_need(f, candidates, reachable)
     some = np.arange(0, len(candidates), 3)
+    # Each candidate's floor, and the posteriors after its answers, are its own.
+    subset = [candidates[i] for i in some]
+    assert np.array_equal(selector._floors(f, subset, ()), whole.floor_yes[some])
+    part_yes, part_no = scorer.model.after_answers(posterior, likelihood[:, some])
+    assert np.array_equal(part_yes, after_yes[:, some])
+    assert np.array_equal(part_no, after_no[:, some])
     part = selector._outcomes(
         f,
         [candidates[i] for i in some],
@@ -265,6 +273,7 @@ def test_the_floors_and_a_subset_of_the_look_ahead_are_those_of_the_whole(
         (),
         urgency=urgency,
         floors=whole.floor_yes[some],
+        reachable=reachable[:, some],
     )
     for name in ("if_yes", "if_no", "floor_yes"):
         assert np.array_equal(getattr(part, name), getattr(whole, name)[some]), name
