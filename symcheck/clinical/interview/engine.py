@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import Any
 
 from symcheck.clinical.dispositions import Disposition
@@ -88,9 +87,6 @@ COMPLAINT_ATTEMPTS = 2
 UNASSESSED_MINIMUM = Disposition.CONSULTATION_24
 _META_ACTS = (Act.HELP, Act.OUT_OF_SCOPE, Act.GREET, Act.GOODBYE, Act.THANK)
 _PENDING_ANSWER = (Phase.AGE, Phase.SEX, Phase.PREGNANCY, Phase.RESULT)
-#: How long assess waits for its worker thread to start (it only waits for the thread to be
-#: scheduled, which takes microseconds; the bound is for a machine under heavy load).
-_HANDOFF_WAIT_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -104,8 +100,8 @@ class EngineConfig:
     #: with it), the advice the knowledge-base scorer alone would give is a floor: another
     #: scorer may raise the advice, never lower it (as the red-flag rules set theirs).
     kb_triage_floor: bool = True
-    #: Rank with the other scorers of a pool (the classifier) in a worker thread while the
-    #: knowledge-base scorer chooses the question (see :meth:`InterviewEngine.assess`).
+    #: Rank with the knowledge-base scorer and choose the question in a worker thread while
+    #: the other scorers of a pool (the classifier) score (see :meth:`InterviewEngine.assess`).
     parallel_scoring: bool = True
 
 
@@ -235,11 +231,11 @@ class InterviewEngine:
         """:meth:`estimate` and :meth:`choose` at once (the same results).
 
         The questions are chosen under the knowledge-base scorer alone, so with a pooled
-        scorer (the transformer classifier) the encoder runs in a worker thread while this one
-        ranks with the knowledge base and chooses the question; the encoder releases the GIL,
-        so on two cores the two overlap. Only the encoder runs there
-        (:class:`EncodingScorer`; other scorers rank there): the rest of the classifier is
-        Python that would hold the GIL against the question choice.
+        scorer (the transformer classifier) the knowledge-base ranking, its triage and the
+        question choice run in a worker thread while this one scores with the other scorers;
+        the encoder releases the GIL, so on two cores the two overlap. The encoder runs here,
+        where the GIL already is: it starts at once, and the worker's start-up (the thread
+        being scheduled) falls on the look-ahead, which has time to spare.
         """
         scorer = self.scorer
         if not (self.config.parallel_scoring and isinstance(scorer, CombinedScorer)):
@@ -247,42 +243,23 @@ class InterviewEngine:
             return estimate, self.choose(state, estimate)
         evidence = Evidence(state.facts, state.texts)
         fired = self._fired(state)
-        pool = self._worker()
-        started = threading.Event()
 
-        def run(job: Callable[[], Any]) -> Any:  # in the worker thread
-            started.set()
-            return job()
-
-        pending = [
-            None
-            if part is self._kb_scorer
-            else pool.submit(
-                run,
-                part.encoding(evidence)  # tokenised here, the model runs there
-                if isinstance(part, EncodingScorer)
-                else partial(part.rank, evidence),
-            )
-            for part, _ in scorer.scorers
-        ]
-        # Hand the GIL to the worker until the model starts: otherwise the worker waits for
-        # this thread to let go of it, up to the interpreter's switch interval (5 ms).
-        started.wait(_HANDOFF_WAIT_S)
-        try:
+        def look_ahead() -> tuple[Ranking, TriageDecision, QuestionChoice]:  # in the worker
             kb_ranking = self._kb_scorer.rank(evidence)
             kb_decision = self.triager.decide(state.facts, kb_ranking, fired)
-            choice = self.choose(state, Estimate(kb_ranking, kb_decision))
-        except BaseException:
-            for future in pending:
-                if future is not None:
-                    future.cancel()
-            raise
-        ranking = scorer.pool(
-            [
-                kb_ranking if future is None else _ranked(part, evidence, future.result())
-                for (part, _), future in zip(scorer.scorers, pending, strict=True)
+            return kb_ranking, kb_decision, self.choose(state, Estimate(kb_ranking, kb_decision))
+
+        kb_job = self._worker().submit(look_ahead)
+        try:
+            parts = [
+                None if part is self._kb_scorer else _scored(part, evidence)
+                for part, _ in scorer.scorers
             ]
-        )
+        except BaseException:
+            kb_job.cancel()
+            raise
+        kb_ranking, kb_decision, choice = kb_job.result()
+        ranking = scorer.pool([kb_ranking if part is None else part for part in parts])
         decision = self.triager.decide(state.facts, ranking, fired)
         if self.config.kb_triage_floor and (
             kb_decision.disposition.urgency > decision.disposition.urgency
@@ -943,13 +920,12 @@ def _done(d: _Draft) -> StepResult:
     return StepResult(d.state, tuple(d.replies), tuple(d.signals))
 
 
-def _ranked(part: ConditionScorer, evidence: Evidence, result: Any) -> Ranking | Posterior:
-    """A part of a pool from what it did in the worker thread (see assess): its ranking, or
-    for an encoding scorer its posterior (the pool needs no more)."""
+def _scored(part: ConditionScorer, evidence: Evidence) -> Ranking | Posterior:
+    """A part of a pool (see assess): its ranking, or for an encoding scorer its posterior
+    (the pool needs no more)."""
     if isinstance(part, EncodingScorer):
-        return part.posterior_encoded(evidence, result)
-    assert isinstance(result, Ranking)
-    return result
+        return part.posterior_encoded(evidence, part.encoding(evidence)())
+    return part.rank(evidence)
 
 
 def _kb_part(scorer: ConditionScorer) -> NaiveBayesScorer | None:

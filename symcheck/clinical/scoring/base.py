@@ -77,10 +77,11 @@ class ConditionScorer(Protocol):
 @runtime_checkable
 class EncodingScorer(Protocol):
     """A scorer whose costly part is a model run that lets go of the GIL (the transformer's
-    encoder), so that it can run in a worker thread while the caller does other work.
+    encoder), so that other threads can work meanwhile (see
+    :meth:`~symcheck.clinical.interview.engine.InterviewEngine.assess`).
 
-    :meth:`encoding` does in the calling thread what needs the GIL (tokenising) and returns
-    the model run; :meth:`rank_encoded` does the rest. ``rank(evidence)`` is
+    :meth:`encoding` does what needs the GIL (tokenising) and returns the model run;
+    :meth:`rank_encoded` does the rest. ``rank(evidence)`` is
     ``rank_encoded(evidence, encoding(evidence)())``.
     """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from symcheck.clinical.dispositions import Disposition
 from symcheck.clinical.interview.engine import EngineConfig, InterviewEngine
 from symcheck.clinical.interview.state import InterviewState
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
+from symcheck.clinical.questions import QuestionChoice
 from symcheck.clinical.scoring import (
     ConditionScore,
     EncodingScorer,
@@ -98,8 +100,7 @@ def test_assess_gives_what_estimate_and_choose_give_with_the_pool_in_parallel() 
 
 class _EncodesCold:
     """Sure of a cold, like _SaysCold, but in two parts as the classifier is: an encoding
-    prepared in the caller's thread, run in the engine's worker thread, and a ranking from
-    it."""
+    prepared, then run, and a ranking from it; remembers the threads they ran in."""
 
     def __init__(self) -> None:
         self.threads: dict[str, str] = {}
@@ -126,18 +127,44 @@ class _EncodesCold:
         return Posterior(("common_cold",), np.array([encoded, 1 - encoded]))
 
 
-def test_an_encoding_scorer_encodes_in_the_worker_thread() -> None:
+def test_an_encoding_scorer_encodes_in_the_engine_thread_while_the_worker_chooses() -> None:
     kb = small_kb()
     encodes = _EncodesCold()
     scorer = CombinedScorer([(NaiveBayesScorer(kb), 1.0), (encodes, 0.5)])
     engine = InterviewEngine(kb, small_rules(), scorer=scorer)
     assert isinstance(encodes, EncodingScorer)
+    chose_in: list[str] = []
+    choose = engine.selector.choose
+
+    def recording_choose(*args: Any, **kwargs: Any) -> QuestionChoice:
+        chose_in.append(threading.current_thread().name)
+        return choose(*args, **kwargs)
+
+    engine.selector.choose = recording_choose  # type: ignore[method-assign]
     estimate, choice = engine.assess(STATE)
-    assert encodes.threads["prepared"] == threading.current_thread().name
-    assert encodes.threads["ran"].startswith("symcheck-score")
+    here = threading.current_thread().name
+    assert encodes.threads == {"prepared": here, "ran": here}
+    assert len(chose_in) == 1
+    assert chose_in[0].startswith("symcheck-score")
     assert estimate == engine.estimate(STATE)
     assert choice == engine.choose(STATE, estimate)
     assert estimate.ranking.probability("common_cold") > 0
+
+
+def test_a_failing_look_ahead_fails_the_assessment() -> None:
+    kb = small_kb()
+    engine = InterviewEngine(
+        kb,
+        small_rules(),
+        scorer=CombinedScorer([(NaiveBayesScorer(kb), 1.0), (_EncodesCold(), 0.5)]),
+    )
+
+    def broken(*args: Any, **kwargs: Any) -> QuestionChoice:
+        raise RuntimeError("broken look-ahead")
+
+    engine.selector.choose = broken  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="broken look-ahead"):
+        engine.assess(STATE)
 
 
 def test_a_failing_pooled_scorer_fails_the_assessment() -> None:
