@@ -530,12 +530,16 @@ class QuestionSelector:
 
     def posterior(self, ranking: Ranking) -> FloatArray:
         """The ranking as a vector over the model's hypotheses (unexplained last)."""
-        posterior = np.zeros(self._model.n_hypotheses)
-        for score in ranking.scores:
-            row = self._rows.get(score.condition_id)
-            if row is not None:
-                posterior[row] = score.probability
-        posterior[-1] = ranking.unexplained
+        vector = ranking.posterior
+        if vector is not None and vector.ids is self._model.condition_ids:
+            posterior = np.array(vector.probabilities)  # the model's own: the same numbers
+        else:
+            posterior = np.zeros(self._model.n_hypotheses)
+            for score in ranking.scores:
+                row = self._rows.get(score.condition_id)
+                if row is not None:
+                    posterior[row] = score.probability
+            posterior[-1] = ranking.unexplained
         total = float(posterior.sum())
         if total <= 0:
             posterior[-1] = 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -405,3 +407,14 @@ def test_dont_know_to_a_general_question_does_not_lead_straight_to_its_variant(
     naive = QuestionSelector(small_kb(), small_rules(), scorer.model)
     naive.answerability = lambda fid, facts: 1.0  # type: ignore[method-assign]
     assert choose(naive, scorer, unsure, asked=["chest_pain"]).finding_id == "crushing_chest_pain"
+
+
+@pytest.mark.parametrize("present", [(), ("chest_pain",), ("headache", "fever")])
+def test_the_posterior_from_the_scorers_vector_is_that_of_its_ranking(
+    selector: QuestionSelector, scorer: NaiveBayesScorer, present: tuple[str, ...]
+) -> None:
+    ranking = scorer.rank(Evidence(facts(present, age_years=40, sex=Sex.FEMALE)))
+    assert ranking.posterior is not None
+    from_scores = selector.posterior(dataclasses.replace(ranking, posterior=None))
+    assert np.array_equal(selector.posterior(ranking), from_scores)
+    assert from_scores.sum() == pytest.approx(1.0)
