@@ -76,7 +76,7 @@ from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -218,12 +218,7 @@ class QuestionSelector:
         self._descendants = {fid: tuple(kb.descendants_of(fid)) for fid in kb.findings}
         self._variants = {fid: _variants(kb, fid) for fid in kb.findings}
         # Per finding known to the model: when it may be asked (None: always); its parent.
-        self._ask_if = {
-            fid: None
-            if kb.findings[fid].ask_if is None
-            else logic.compiled(kb.findings[fid].ask_if)
-            for fid in model.finding_ids
-        }
+        self._ask_if = {fid: _compiled(kb.findings[fid].ask_if) for fid in model.finding_ids}
         self._parents = {fid: finding.parent for fid, finding in kb.findings.items()}
         # Condition x finding: the condition lists the finding as more likely than its base
         # rate, i.e. it explains the finding (as in Triager.explains).
@@ -606,7 +601,6 @@ class QuestionSelector:
         fast = [present_now.isdisjoint(model.ancestors[fid]) for fid in candidates]
         columns_arr = np.array(columns, dtype=np.intp)
         pending = self._screen(columns_arr, np.array(fast, dtype=bool), need_int, in_play, need_yes)
-        unmet: dict[int, logic.Triggers] = {}  # shared by the candidates' _AfterYes
         for k, fid in enumerate(candidates):
             effects = self._effects_for(fid, present_now)
             if fast[k]:
@@ -615,7 +609,7 @@ class QuestionSelector:
                 escalated = list(effects.escalated)
             if not (escalated or fid in self._modifier_ids):
                 continue
-            after = _AfterYes.of(facts, fid, model.ancestors[fid], present_now, unmet)
+            after = _AfterYes.of(facts, fid, model.ancestors[fid], present_now)
             for row, condition, escalators, top, levels in escalated:
                 need = need_now[row]
                 # Most urgent first: none above the need now cannot change it.
@@ -653,8 +647,7 @@ class QuestionSelector:
         """Per condition: it explains a finding reported present."""
         index = self._model.finding_index
         present = [index[f] for f in facts.present_ids if f in index]
-        out: BoolArray = self._explained_by[present].any(axis=0)
-        return out
+        return np.asarray(self._explained_by[present].any(axis=0))
 
     def _escalated_need(
         self, facts: PatientFacts, candidates: Sequence[str], reachable: BoolArray
@@ -698,10 +691,8 @@ class QuestionSelector:
             effects = self._effects_for(fid, present_now)
             level = max(floor, effects.certain_floor)
             if effects.rules and effects.rules[0].urgency > level:
-                ancestors = self._model.ancestors[fid]
-                level = _floor_after(
-                    effects.rules, level, fired_ids, facts, present_now, fid, ancestors
-                )
+                after = _AfterYes.of(facts, fid, self._model.ancestors[fid], present_now)
+                level = _floor_after(effects.rules, level, fired_ids, after)
             out.append(level)
         return np.array(out, dtype=float)
 
@@ -770,15 +761,11 @@ class QuestionSelector:
         # A rule the yes alone fires raises the floor whatever else is known (a rule already
         # fired is in the floor already); the others are evaluated per patient.
         certain = [rule for rule in rules if fid in rule.sufficient]
-        yes = {fid, *implied}
+        yes = frozenset((fid, *implied))
         return _YesEffects(
             certain_floor=max((rule.disposition.urgency for rule in certain), default=0),
             rules=tuple(
-                _MaybeFired(
-                    rule.disposition.urgency,
-                    rule,
-                    tuple(one_of for one_of in rule.triggers if one_of.isdisjoint(yes)),
-                )
+                _MayHold.after(rule, yes)
                 for rule in sorted(
                     (rule for rule in rules if fid not in rule.sufficient),
                     key=lambda rule: -rule.disposition.urgency,
@@ -788,7 +775,7 @@ class QuestionSelector:
                 (
                     self._rows[cid],
                     self._conditions[self._rows[cid]],
-                    found,
+                    tuple(_MayHold.after(escalator, yes) for escalator in found),
                     found[0].urgency,
                     frozenset(e.urgency for e in found),
                 )
@@ -848,17 +835,6 @@ class Outcomes:
     floor_now: float
     need_yes: FloatArray
     need_no: FloatArray
-
-    def take(self, idx: npt.NDArray[np.intp]) -> Outcomes:
-        """The outcomes of the candidates at ``idx``."""
-        return Outcomes(
-            if_yes=self.if_yes[idx],
-            if_no=self.if_no[idx],
-            floor_yes=self.floor_yes[idx],
-            floor_now=self.floor_now,
-            need_yes=self.need_yes[:, idx],
-            need_no=self.need_no[:, idx],
-        )
 
 
 def _with_floor(need: FloatArray, floor: FloatArray) -> FloatArray:
@@ -924,6 +900,10 @@ def _possible(criterion: logic.Criterion) -> logic.Check:
     raise TypeError(f"not a criterion: {criterion!r}")
 
 
+def _compiled(criterion: logic.Criterion | None) -> logic.Check | None:
+    return None if criterion is None else logic.compiled(criterion)
+
+
 def _reachable(after_yes: FloatArray, after_no: FloatArray) -> BoolArray:
     """Conditions x candidates: the condition holds some mass after a yes or a no (see
     :data:`REACHABLE`)."""
@@ -949,14 +929,23 @@ def _entropies(p: FloatArray) -> FloatArray:
     return out
 
 
-class _MaybeFired(NamedTuple):
-    """A rule a yes could make fire: its urgency, the rule, and its triggers (see
-    :attr:`~logic.CompiledCriterion.triggers`) that the yes does not meet, which the findings
-    present before the yes must meet for it to fire."""
+_Item = TypeVar("_Item", RedFlagRule, Escalator)
+
+
+class _MayHold(NamedTuple, Generic[_Item]):
+    """A red-flag rule or an escalator a yes could make hold: its urgency, the rule or
+    escalator, and its triggers (see :attr:`~logic.CompiledCriterion.triggers`) that the yes
+    does not meet, which the findings present before the yes must meet for it to hold."""
 
     urgency: int
-    rule: RedFlagRule
+    item: _Item
     unmet: logic.Triggers
+
+    @classmethod
+    def after(cls, item: _Item, yes: frozenset[str]) -> _MayHold[_Item]:
+        """``item`` after a yes that makes the findings ``yes`` present."""
+        unmet = tuple(one_of for one_of in item.triggers if one_of.isdisjoint(yes))
+        return cls(item.disposition.urgency, item, unmet)
 
 
 @dataclass(frozen=True)
@@ -975,8 +964,10 @@ class _YesEffects:
     """
 
     certain_floor: int
-    rules: tuple[_MaybeFired, ...]
-    escalated: tuple[tuple[int, Condition, tuple[Escalator, ...], int, frozenset[int]], ...]
+    rules: tuple[_MayHold[RedFlagRule], ...]
+    escalated: tuple[
+        tuple[int, Condition, tuple[_MayHold[Escalator], ...], int, frozenset[int]], ...
+    ]
 
 
 @dataclass(frozen=True)
@@ -995,7 +986,7 @@ class _EscalationTable:
     @classmethod
     def of(cls, effects: Sequence[_YesEffects], yes: Sequence[frozenset[str]]) -> _EscalationTable:
         entries = [
-            (row, top, sum(1 << u for u in levels), not found[0].sufficient.isdisjoint(said))
+            (row, top, sum(1 << u for u in levels), not found[0].item.sufficient.isdisjoint(said))
             for effect, said in zip(effects, yes, strict=True)
             for row, _, found, top, levels in effect.escalated
         ]
@@ -1053,28 +1044,17 @@ class _Askable:
 class _AfterYes:
     """The facts after a yes to ``fid``, which implies its ancestors ``implied`` (those not
     reported yet), built only when a criterion needs them; ``now``: the findings present
-    before the yes.
+    before the yes."""
 
-    ``unmet`` is shared by the candidates of one step: per rule or escalator (by ``id``), its
-    :attr:`~CompiledCriterion.triggers` that the findings present now do not meet; a yes
-    must meet each of them for it to hold.
-    """
-
-    __slots__ = ("_facts", "_fid", "_implied", "_now", "_present", "_unmet", "_yes")
+    __slots__ = ("_facts", "_fid", "_implied", "_now", "_present", "_yes")
 
     def __init__(
-        self,
-        facts: PatientFacts,
-        fid: str,
-        implied: Sequence[str],
-        now: AbstractSet[str],
-        unmet: dict[int, logic.Triggers],
+        self, facts: PatientFacts, fid: str, implied: Sequence[str], now: AbstractSet[str]
     ) -> None:
         self._facts = facts
         self._fid = fid
         self._implied = implied
         self._now = now
-        self._unmet = unmet
         self._yes: PatientFacts | None = None
         self._present: AbstractSet[str] | None = None
 
@@ -1087,12 +1067,7 @@ class _AfterYes:
 
     @classmethod
     def of(
-        cls,
-        facts: PatientFacts,
-        fid: str,
-        ancestors: Sequence[str],
-        now: AbstractSet[str],
-        unmet: dict[int, logic.Triggers],
+        cls, facts: PatientFacts, fid: str, ancestors: Sequence[str], now: AbstractSet[str]
     ) -> _AfterYes:
         """After a yes to ``fid``, which makes it present, and its ``ancestors`` not
         reported otherwise."""
@@ -1102,7 +1077,7 @@ class _AfterYes:
             if reported.isdisjoint(ancestors)
             else tuple(a for a in ancestors if a not in reported)
         )
-        return cls(facts, fid, implied, now, unmet)
+        return cls(facts, fid, implied, now)
 
     def facts(self) -> PatientFacts:
         if self._yes is None:
@@ -1110,20 +1085,16 @@ class _AfterYes:
             self._yes = self._facts.with_observations(observations)
         return self._yes
 
-    def holds(self, item: Escalator | RedFlagRule) -> bool:
-        """Whether the escalator's or rule's criterion holds after the yes."""
-        fid = self._fid
-        if fid in item.sufficient:
+    def holds(self, candidate: _MayHold[RedFlagRule] | _MayHold[Escalator]) -> bool:
+        """Whether the rule or escalator holds after the yes: it is evaluated on the facts
+        after the yes only when the findings present before meet the triggers the yes does
+        not (:attr:`_MayHold.unmet`)."""
+        item = candidate.item
+        if self._fid in item.sufficient:
             return True
-        unmet = self._unmet.get(id(item))
-        if unmet is None:
-            now = self._now
-            unmet = self._unmet[id(item)] = tuple(
-                one_of for one_of in item.triggers if one_of.isdisjoint(now)
-            )
-        implied = self._implied
-        for one_of in unmet:
-            if fid not in one_of and one_of.isdisjoint(implied):
+        now = self._now
+        for one_of in candidate.unmet:
+            if one_of.isdisjoint(now):
                 return False
         return item.check(self.facts())
 
@@ -1132,35 +1103,18 @@ _YES = Observation(present=True)
 
 
 def _floor_after(
-    rules: Sequence[_MaybeFired],
+    rules: Sequence[_MayHold[RedFlagRule]],
     level: int,
     fired_ids: AbstractSet[str],
-    facts: PatientFacts,
-    present: AbstractSet[str],
-    fid: str,
-    ancestors: Sequence[str],
+    after: _AfterYes,
 ) -> int:
-    """The floor after a yes to ``fid`` (which implies its ``ancestors``): ``level``, or the
-    most urgent of ``rules`` (most urgent first) not fired yet that the yes makes fire.
-
-    A rule is evaluated on the facts after the yes only when the findings reported present
-    (``present``) meet the triggers the yes does not (:attr:`_MaybeFired.unmet`); the facts
-    after the yes are made once, for the first such rule.
-    """
-    after: PatientFacts | None = None
-    for urgency, rule, unmet in rules:
-        if urgency <= level:
+    """The floor after a yes: ``level``, or the most urgent of ``rules`` (most urgent first)
+    not fired yet that the yes makes fire."""
+    for rule in rules:
+        if rule.urgency <= level:
             break
-        if rule.id in fired_ids:
-            continue
-        for one_of in unmet:
-            if one_of.isdisjoint(present):
-                break
-        else:
-            if after is None:
-                after = _AfterYes.of(facts, fid, ancestors, frozenset(), {}).facts()
-            if rule.check(after):
-                level = urgency
+        if rule.item.id not in fired_ids and after.holds(rule):
+            level = rule.urgency
     return level
 
 
