@@ -150,7 +150,7 @@ class TextEncoder:
     def encoding(self, text: str) -> Callable[[], FloatArray]:
         """:meth:`encode` in two parts: what needs the GIL (the remembered texts, the
         tokenizer) is done now, in the calling thread; the call returned runs the model, which
-        lets go of the GIL (call it in a worker thread), and gives the embedding."""
+        lets go of the GIL (other threads work meanwhile), and gives the embedding."""
         with self._lock:
             hit = self._cache.get(text)
             if hit is not None:
