@@ -18,6 +18,11 @@ full ``engine.step`` (which also reads the message: extraction, red-flag rules);
 alone and the classifier scorer alone; the model's size on disk; and the resident memory of a
 real action server (``symcheck serve-actions``) with the model loaded and with it off.
 
+This machine's speed changes from day to day by a factor of two and more, so the report also
+repeats the issue's own yardstick (:mod:`benchmarks.machine_yardstick`, in a process of its
+own, before the timed runs): how much slower this machine is than the one the target was set
+on, and the p95s divided by that factor.
+
 Usage: ``.venv/bin/python -m benchmarks.classifier_step [--repeat 5] [--threads 1]``.
 Target: assessment p95 <= 10 ms with the classifier.
 """
@@ -65,7 +70,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
     parser.add_argument("--no-memory", action="store_true", help="skip the action-server RSS")
+    parser.add_argument("--no-yardstick", action="store_true", help="skip the machine yardstick")
     args = parser.parse_args()
+
+    machine = None if args.no_yardstick else yardstick()
 
     limit_math_threads(1)  # as the action server does
     settings = get_settings().model_copy(update={"classifier_threads": args.threads})
@@ -132,6 +140,7 @@ def main() -> int:
         "target_p95_ms": TARGET_P95_MS,
         "target_met": p95 <= TARGET_P95_MS,
         "target_met_best_of_repeats": percentile(best["combined"], 95) <= TARGET_P95_MS,
+        **({} if machine is None else _scaled(machine, every["combined"], best["combined"])),
         "model_size_on_disk_mb": round(size_mb, 1),
         "encoder_onnx_int8_mb": round(onnx_mb, 1),
     }
@@ -175,6 +184,30 @@ def _classifier_of(engine: InterviewEngine) -> ClassifierScorer:
             if isinstance(part, ClassifierScorer):
                 return part  # the engine's own: its encoder's cache is the one to clear
     raise SystemExit("the classifier did not load: run `make train` first")
+
+
+def yardstick() -> dict[str, Any]:
+    """:mod:`benchmarks.machine_yardstick`, run in a process of its own."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.machine_yardstick"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _scaled(machine: dict[str, Any], every: list[float], best: list[float]) -> dict[str, Any]:
+    """The yardstick and the assessment p95s on the issue's machine (divided by the factor)."""
+    factor = float(machine["slower_than_issue_machine"])
+    return {
+        "machine_yardstick": machine,
+        "assessment_with_classifier_on_issue_machine_ms": {
+            "p95": round(percentile(every, 95) / factor, 2),
+            "p95_best_of_repeats": round(percentile(best, 95) / factor, 2),
+        },
+    }
 
 
 def action_server_rss(*, classifier_enabled: bool) -> float:

@@ -34,8 +34,8 @@ does not diagnose.
 
 **Architecture.** The pretrained sentence encoder all-MiniLM-L6-v2
 ({meta.extra.get("encoder_package")}, shipped inside that PyPI package; never downloaded),
-exported to ONNX and quantised to int8, frozen; mean-pooled, normalised 384-d text
-embedding. A head (one hidden layer of
+exported to ONNX with fused attention and quantised to int8, frozen; mean-pooled,
+normalised 384-d text embedding. A head (one hidden layer of
 {metrics["head"]["hidden"]} ReLU units, dropout {metrics["head"]["dropout"]}) over the
 embedding and a structured vector (present / absent per finding, age band, sex, pregnancy),
 trained with cross-entropy; logits shifted from the balanced training prior to the knowledge

@@ -3,8 +3,12 @@ trains before testing, so it is there)."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+
 import pytest
 
+from symcheck.clinical.classifier.encoder import ONNX_FILE, pretrained_dir
 from symcheck.clinical.classifier.model import load_model
 from symcheck.clinical.classifier.scorer import ClassifierScorer
 from symcheck.clinical.engine_factory import ScorerChoice, load_interview_engine
@@ -31,6 +35,18 @@ def test_the_trained_model_loads_for_the_shipped_knowledge_base(kb: KnowledgeBas
     model = load_model(Settings().classifier_dir, kb)
     assert model.meta.kb_version == kb.version
     assert len(model.meta.condition_ids) == len(kb.conditions)
+
+
+def test_every_layer_of_the_encoder_runs_as_one_fused_int8_attention() -> None:
+    import onnx
+
+    layers = json.loads((pretrained_dir() / "config.json").read_text())["num_hidden_layers"]
+    graph = onnx.load(str(Settings().classifier_dir / ONNX_FILE)).graph
+    ops = Counter(node.op_type for node in graph.node)
+    assert layers == 6
+    assert ops["QAttention"] == layers
+    assert ops["QEmbedLayerNormalization"] == 1
+    assert ops["Transpose"] == 0  # no unfused attention left
 
 
 def test_words_alone_point_to_the_right_kind_of_condition(scorer: ClassifierScorer) -> None:
