@@ -89,13 +89,19 @@ from symcheck.clinical.patient import Observation, PatientFacts
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import RuleSet
 from symcheck.clinical.scoring.base import Ranking
-from symcheck.clinical.scoring.naive_bayes import BoolArray, FloatArray, NaiveBayesModel
+from symcheck.clinical.scoring.naive_bayes import (
+    AnswerTables,
+    BoolArray,
+    FloatArray,
+    NaiveBayesModel,
+    xlogx,
+)
 from symcheck.clinical.triage import (
+    DEFAULT_DISPOSITION,
     UNEXPLAINED_NEED,
     ModifierKind,
     TriageDecision,
     Triager,
-    advised_urgency,
     condition_need,
     modifier_raise,
     modifiers,
@@ -285,8 +291,8 @@ class QuestionSelector:
         candidates = sorted((*regular, *extra))
         if not candidates:
             return QuestionChoice(None, StopReason.EXHAUSTED)
-        likelihood = self._model.answer_likelihood(candidates, facts)
-        p_yes = posterior @ likelihood
+        tables = self._model.answer_tables(candidates, facts)
+        p_yes = posterior @ tables.yes
         # The chance of an actual yes / no: the patient may not be able to say.
         answers = np.array([self.answerability(f, facts) for f in candidates])
         said_yes = p_yes * answers
@@ -312,11 +318,11 @@ class QuestionSelector:
             candidates = [candidates[i] for i in idx]
             p_yes, fires, plausible = p_yes[idx], fires[idx], plausible[idx]
             answers, said_yes, floors = answers[idx], said_yes[idx], floors[idx]
-            likelihood = likelihood[:, idx]
+            tables = tables.take(idx)
         said_no = (1.0 - p_yes) * answers
         # The rest of the look-ahead only for the candidates that stay.
-        after_yes, after_no = self._model.after_answers(posterior, likelihood)
-        gain = _information_gain(posterior, p_yes, after_yes, after_no)
+        after_yes, after_no = self._model.after_answers(posterior, tables.yes, tables.no)
+        gain = _information_gain(posterior, p_yes, tables)
         if decision is None:
             decision = self._triager.decide(facts, ranking, fired)
         now = decision.disposition.urgency
@@ -628,10 +634,10 @@ class QuestionSelector:
                 holding_yes[k] = [
                     m.kind for m in modifiers(after.facts(), triager.modifier_findings)
                 ]
-        if_yes, need_yes_p = self._advised(after_yes, explains_yes, need_yes, holding_yes)
-        if_no, need_no_p = self._advised(
-            after_no, explains_now[:, None], urgency[:, None], [holding] * n
+        if_yes, need_yes_p = self._advised(
+            after_yes, explains_yes, urgency, holding_yes, need=need_yes
         )
+        if_no, need_no_p = self._advised(after_no, explains_now[:, None], urgency, [holding] * n)
         if_yes = np.maximum(if_yes, floors)
         if_no = np.maximum(if_no, float(floor))
         return Outcomes(
@@ -787,28 +793,58 @@ class QuestionSelector:
         self,
         after: FloatArray,
         explains: BoolArray,
-        need: FloatArray,
+        urgency: FloatArray,
         holding: Sequence[Sequence[ModifierKind]],
+        *,
+        need: FloatArray | None = None,
     ) -> tuple[FloatArray, FloatArray]:
         """Per column, the condition-based urgency as :meth:`Triager.decide` computes it, and
         ``P(need >= d)`` (levels x columns, before modifiers).
 
-        ``after`` is a posterior per column (hypotheses x columns, unexplained last); ``need``
-        and ``explains`` are conditions x columns (or one column for all); ``holding`` the
-        modifiers per column.
+        ``after`` is a posterior per column (hypotheses x columns, unexplained last);
+        ``explains`` conditions x columns (or one column for all); ``urgency`` each
+        condition's need, and ``need`` its need per column where some differ from it (conditions x
+        columns; ``None``: none do); ``holding`` the modifiers per column.
+
+        The same arithmetic as :func:`~symcheck.clinical.triage.advised_urgency`, with the
+        mass at each level of need summed in one product: the counting mass of each
+        condition at its own need (a matrix of indicators times the mass), then the few
+        entries whose need differs in their column moved to it.
         """
-        # Conditions that explain nothing in any column weigh nothing: leave them out (the
-        # sums over the others are the same, bit for bit).
+        # Conditions that explain nothing in any column weigh nothing: leave them out.
         rows = np.flatnonzero(explains.any(axis=1))
         conditions, unexplained = after[rows], after[-1]
-        explains, need = explains[rows], need[rows]
-        u_need = float(UNEXPLAINED_NEED.urgency)
-        thresholds = self._triager.thresholds
-        level, probabilities = advised_urgency(
-            conditions, unexplained, explains, need, u_need, thresholds
-        )
+        explains = explains[rows]
+        base = urgency[rows]
+        weights = conditions * explains  # the mass that counts
+        levels = base.astype(np.intp)
+        moved: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        if need is not None:
+            need = need[rows]
+            moved = np.nonzero(need != base[:, None])
+            if moved[0].size:
+                moved_mass = weights[moved]
+                weights[moved] = 0.0
+        indicator = np.zeros((5, len(rows)))
+        indicator[levels, np.arange(len(rows))] = 1.0
+        by_level = indicator @ weights  # 5 x columns: the mass at each need 0-4
+        if need is not None and moved is not None and moved[0].size:
+            np.add.at(by_level, (need[moved].astype(np.intp), moved[1]), moved_mass)
+        at_least = np.cumsum(by_level[::-1], axis=0)[::-1]  # the mass at need >= level
+        total = at_least[0] + unexplained
+        has_mass = total > 0
+        safe = np.where(has_mass, total, 1.0)
+        u_need = UNEXPLAINED_NEED.urgency
+        level = np.zeros(total.shape)
+        probabilities = np.zeros((4, *total.shape))
+        for d in range(1, 5):
+            mass = at_least[d] + unexplained if u_need >= d else at_least[d]
+            probabilities[d - 1] = np.where(has_mass, mass / safe, float(d == 1))
+            level = np.where(probabilities[d - 1] >= self._thresholds[d - 1], float(d), level)
+        level = np.where(has_mass, level, float(DEFAULT_DISPOSITION.urgency))
         if not any(holding):
             return level, probabilities
+        full = base[:, None] if need is None else need
         if all(kinds == holding[0] for kinds in holding):  # the same in every column
             open_rows = np.zeros((len(rows), 1), dtype=bool)
             for kind in holding[0]:
@@ -819,7 +855,9 @@ class QuestionSelector:
                 for kind in kinds:
                     open_rows[:, k] |= self._not_encoded[kind][rows]
         holds = np.array([bool(kinds) for kinds in holding])
-        raises = modifier_raise(conditions, unexplained, explains, need, u_need, level, open_rows)
+        raises = modifier_raise(
+            conditions, unexplained, explains, full, float(u_need), level, open_rows
+        )
         out: FloatArray = np.where(holds & raises, np.minimum(level + 1, 4.0), level)
         return out, probabilities
 
@@ -911,21 +949,29 @@ def _reachable(after_yes: FloatArray, after_no: FloatArray) -> BoolArray:
     return out
 
 
-def _information_gain(
-    posterior: FloatArray, p_yes: FloatArray, after_yes: FloatArray, after_no: FloatArray
-) -> FloatArray:
-    """Expected entropy reduction (bits) from a yes/no answer, per candidate column."""
-    expected = p_yes * _entropies(after_yes) + (1.0 - p_yes) * _entropies(after_no)
-    out: FloatArray = np.maximum(_entropies(posterior[:, None])[0] - expected, 0.0)
+def _information_gain(posterior: FloatArray, p_yes: FloatArray, tables: AnswerTables) -> FloatArray:
+    """Expected entropy reduction (bits) from a yes/no answer, per candidate column
+    (``p_yes``: the chance of a yes; ``tables``: the answers' likelihoods)."""
+    expected = p_yes * _entropies_after(posterior, tables.yes, tables.yes_xlogx) + (
+        1.0 - p_yes
+    ) * _entropies_after(posterior, tables.no, tables.no_xlogx)
+    now = -float(xlogx(posterior).sum())
+    out: FloatArray = np.maximum(now - expected, 0.0)
     return out
 
 
-def _entropies(p: FloatArray) -> FloatArray:
-    """Entropy in bits of each column of ``p`` (columns sum to 1)."""
-    terms = np.where(p > 0, p, 1.0)
-    np.log2(terms, out=terms)
-    np.multiply(p, terms, out=terms)
-    out: FloatArray = -terms.sum(axis=0)
+def _entropies_after(
+    posterior: FloatArray, likelihood: FloatArray, likelihood_xlogx: FloatArray
+) -> FloatArray:
+    """Entropy in bits of the posterior after an answer with ``likelihood`` (hypotheses x
+    columns; ``likelihood_xlogx``: its :func:`xlogx`), per column, without the posterior
+    after it: with ``q = p l / s`` and ``s = sum(p l)``, ``-sum(q log q) = log s - (sum(l
+    p log p) + sum(p l log l)) / s`` (two products of a vector and a matrix instead of a
+    logarithm per hypothesis and column). A column with no mass has entropy 0."""
+    mass = posterior @ likelihood
+    weighted = xlogx(posterior) @ likelihood + posterior @ likelihood_xlogx
+    safe = np.where(mass > 0, mass, 1.0)
+    out: FloatArray = np.where(mass > 0, np.log2(safe) - weighted / safe, 0.0)
     return out
 
 

@@ -87,6 +87,10 @@ class NaiveBayesModel:
         by_finding: ``likelihood`` transposed, one contiguous row per finding: the question
             selector takes the columns of a hundred findings at every step, which read from
             ``likelihood`` would touch nearly all of it.
+        no_by_finding: the same for a *no*: ``(1 - P(f | h)) ** absent_weight``.
+        yes_xlogx, no_xlogx: ``x log2 x`` of ``by_finding`` and ``no_by_finding`` (0 at 0),
+            from which the question selector works out the entropy after an answer without a
+            logarithm per hypothesis and question (see :meth:`answer_tables`).
         listed: whether the condition lists the finding itself, shape ``(C + 1, F)``.
         log_prevalence: ``log(prevalence)`` per condition, shape ``(C,)``.
         log_age: log age multiplier per condition and band (``-inf`` = impossible), ``(C, B)``.
@@ -102,6 +106,9 @@ class NaiveBayesModel:
     finding_index: Mapping[str, int]
     likelihood: FloatArray
     by_finding: FloatArray
+    no_by_finding: FloatArray
+    yes_xlogx: FloatArray
+    no_xlogx: FloatArray
     listed: BoolArray
     log_prevalence: FloatArray
     log_age: FloatArray
@@ -141,6 +148,8 @@ class NaiveBayesModel:
         base = np.array([kb.findings[fid].base_rate for fid in finding_ids])
         rows = [_likelihood_row(c, finding_ids, index, base, ancestors) for c in conditions]
         likelihood = np.vstack([*rows, base]) if rows else base[None, :]
+        by_finding = np.ascontiguousarray(likelihood.T)
+        no_by_finding = (1.0 - by_finding) ** absent_weight
         listed = np.zeros_like(likelihood, dtype=bool)
         for row, condition in enumerate(conditions):
             for fid in condition.findings:
@@ -163,7 +172,10 @@ class NaiveBayesModel:
             finding_ids=finding_ids,
             finding_index=index,
             likelihood=_readonly(likelihood),
-            by_finding=_readonly(np.ascontiguousarray(likelihood.T)),
+            by_finding=_readonly(by_finding),
+            no_by_finding=_readonly(no_by_finding),
+            yes_xlogx=_readonly(xlogx(by_finding)),
+            no_xlogx=_readonly(xlogx(no_by_finding)),
             listed=_readonly(listed),
             log_prevalence=_readonly(np.log([c.prevalence for c in conditions])),
             log_age=_readonly(log_age),
@@ -284,6 +296,29 @@ class NaiveBayesModel:
             out[:, k] = np.clip(out[:, k] / parent, _EPS, _MAX_CONDITIONAL)
         return out
 
+    def answer_tables(self, finding_ids: Sequence[str], facts: PatientFacts) -> AnswerTables:
+        """:meth:`answer_likelihood` of the findings, with what :meth:`after_answers` and the
+        entropy after each answer need besides (see :class:`AnswerTables`): taken from the
+        tables built once (``no_by_finding``, ``yes_xlogx``, ``no_xlogx``), and worked out
+        here only for the findings under a reported-present ancestor."""
+        index = self.finding_index
+        rows = [index[f] for f in finding_ids]
+        yes = self.answer_likelihood(finding_ids, facts)
+        no = self.no_by_finding[rows].T
+        yes_xlogx = self.yes_xlogx[rows].T
+        no_xlogx = self.no_xlogx[rows].T
+        present = frozenset(facts.present_ids)
+        if present:
+            ancestors = self.ancestors
+            for k, fid in enumerate(finding_ids):
+                if present.isdisjoint(ancestors[fid]):
+                    continue
+                column = yes[:, k]
+                no[:, k] = (1.0 - column) ** self.absent_weight
+                yes_xlogx[:, k] = xlogx(column)
+                no_xlogx[:, k] = xlogx(no[:, k])
+        return AnswerTables(yes, no, yes_xlogx, no_xlogx)
+
     def log_posterior(self, facts: PatientFacts) -> FloatArray:
         """Normalised log posterior over all hypotheses (conditions, then unexplained)."""
         log_joint = self.log_prior(facts)
@@ -297,22 +332,30 @@ class NaiveBayesModel:
         return log_joint - _logsumexp(log_joint)
 
     def after_answers(
-        self, posterior: FloatArray, likelihood: FloatArray
+        self,
+        posterior: FloatArray,
+        likelihood: FloatArray,
+        no_likelihood: FloatArray | None = None,
     ) -> tuple[FloatArray, FloatArray]:
         """The posterior after a *yes* and after a *no*, one column per finding.
 
         Args:
             posterior: over all hypotheses (unexplained last).
             likelihood: :meth:`answer_likelihood` of the findings (hypotheses x findings).
+            no_likelihood: the likelihood of a no, ``(1 - likelihood) ** absent_weight``
+                (:attr:`AnswerTables.no`), worked out here when not given.
 
         Returns the same updates :meth:`log_posterior` makes once the answer is in the facts.
         """
         # In place where the arithmetic allows (the same operations: the same result, with
         # fewer arrays of hypotheses x findings to write).
         yes = posterior[:, None] * likelihood
-        no = np.subtract(1.0, likelihood)
-        np.power(no, self.absent_weight, out=no)
-        np.multiply(posterior[:, None], no, out=no)
+        if no_likelihood is None:
+            no = np.subtract(1.0, likelihood)
+            np.power(no, self.absent_weight, out=no)
+            np.multiply(posterior[:, None], no, out=no)
+        else:
+            no = posterior[:, None] * no_likelihood
         yes /= _column_sums(yes)
         no /= _column_sums(no)
         return yes, no
@@ -424,6 +467,33 @@ def _likelihood_row(
 
 #: Demographics whose log prior :meth:`NaiveBayesModel.log_prior` keeps (then starts over).
 _PRIORS_KEPT = 256
+
+
+@dataclass(frozen=True)
+class AnswerTables:
+    """Per hypothesis (rows, unexplained last) and finding asked about (columns): the
+    likelihood of a *yes* and of a *no*, and ``x log2 x`` of each (see :func:`xlogx`)."""
+
+    yes: FloatArray
+    no: FloatArray
+    yes_xlogx: FloatArray
+    no_xlogx: FloatArray
+
+    def take(self, columns: npt.NDArray[np.intp]) -> AnswerTables:
+        """The tables of some of the findings (by position)."""
+        return AnswerTables(
+            self.yes[:, columns],
+            self.no[:, columns],
+            self.yes_xlogx[:, columns],
+            self.no_xlogx[:, columns],
+        )
+
+
+def xlogx(values: FloatArray) -> FloatArray:
+    """``x log2 x`` elementwise, 0 at 0 (its limit)."""
+    logs = np.log2(np.where(values > 0, values, 1.0))
+    out: FloatArray = values * logs
+    return out
 
 
 def _column_sums(values: FloatArray) -> FloatArray:
