@@ -254,6 +254,9 @@ class QuestionSelector:
             [self._yes_effects[fid] for fid in model.finding_ids],
             [frozenset((fid,)) for fid in model.finding_ids],
         )
+        self._rule_table = _RuleTable.of(
+            [self._yes_effects[fid] for fid in model.finding_ids], self._rules
+        )
         # Per modifier: the conditions whose disposition does not already account for it.
         self._not_encoded = {
             kind: np.array(
@@ -291,8 +294,8 @@ class QuestionSelector:
         candidates = sorted((*regular, *extra))
         if not candidates:
             return QuestionChoice(None, StopReason.EXHAUSTED)
-        tables = self._model.answer_tables(candidates, facts)
-        p_yes = posterior @ tables.yes
+        likelihood = self._model.answer_likelihood(candidates, facts)
+        p_yes = posterior @ likelihood
         # The chance of an actual yes / no: the patient may not be able to say.
         answers = np.array([self.answerability(f, facts) for f in candidates])
         said_yes = p_yes * answers
@@ -318,9 +321,10 @@ class QuestionSelector:
             candidates = [candidates[i] for i in idx]
             p_yes, fires, plausible = p_yes[idx], fires[idx], plausible[idx]
             answers, said_yes, floors = answers[idx], said_yes[idx], floors[idx]
-            tables = tables.take(idx)
+            likelihood = likelihood[:, idx]
         said_no = (1.0 - p_yes) * answers
         # The rest of the look-ahead only for the candidates that stay.
+        tables = self._model.answer_tables(candidates, facts, likelihood)
         after_yes, after_no = self._model.after_answers(posterior, tables.yes, tables.no)
         gain = _information_gain(posterior, p_yes, tables)
         if decision is None:
@@ -688,19 +692,43 @@ class QuestionSelector:
         self, facts: PatientFacts, candidates: Sequence[str], fired: Sequence[RedFlagRule]
     ) -> FloatArray:
         """The red-flag floor (urgency) after a yes to each candidate: the rules fired, and
-        those the yes would fire (the rules' part of :meth:`_outcomes`)."""
+        those the yes would fire (the rules' part of :meth:`_outcomes`).
+
+        The rules of the precomputed effects (no ancestor of the candidate reported present)
+        are screened all at once (see :class:`_RuleTable`): only those not fired, above the
+        floor the yes sets anyway, and whose unmet triggers the findings present now meet
+        are evaluated, most urgent first.
+        """
         floor = max((rule.disposition.urgency for rule in fired), default=0)
         fired_ids = {rule.id for rule in fired}
         present_now = frozenset(facts.present_ids)
-        out = []
-        for fid in candidates:
+        ancestors = self._model.ancestors
+        index = self._model.finding_index
+        table = self._rule_table
+        n = len(candidates)
+        columns = np.fromiter((index[f] for f in candidates), dtype=np.intp, count=n)
+        fast = np.fromiter(
+            (present_now.isdisjoint(ancestors[f]) for f in candidates), dtype=bool, count=n
+        )
+        out = np.maximum(table.certain_floor[columns], floor)
+        alive = table.alive(columns, fast, out, present_now, fired_ids, self._rules)
+        for k in np.flatnonzero(~fast).tolist():  # an ancestor reported: worked out here
+            fid = candidates[k]
             effects = self._effects_for(fid, present_now)
             level = max(floor, effects.certain_floor)
             if effects.rules and effects.rules[0].urgency > level:
-                after = _AfterYes.of(facts, fid, self._model.ancestors[fid], present_now)
+                after = _AfterYes.of(facts, fid, ancestors[fid], present_now)
                 level = _floor_after(effects.rules, level, fired_ids, after)
-            out.append(level)
-        return np.array(out, dtype=float)
+            out[k] = level
+        for k, entries in alive.items():
+            fid = candidates[k]
+            rules = self._yes_effects[fid].rules
+            after = _AfterYes.of(facts, fid, ancestors[fid], present_now)
+            for i in entries:  # most urgent first: the first that holds sets the floor
+                if after.check(rules[i]):
+                    out[k] = rules[i].urgency
+                    break
+        return out.astype(float)
 
     def _effects_for(self, fid: str, present: AbstractSet[str]) -> _YesEffects:
         """What a yes to ``fid`` could change: precomputed, unless one of its ancestors is
@@ -1048,6 +1076,94 @@ class _EscalationTable:
         )
 
 
+@dataclass(frozen=True)
+class _RuleTable:
+    """The ``rules`` of every finding's precomputed :class:`_YesEffects`, flat, for
+    :meth:`QuestionSelector._floors` (finding ``j``'s entries are ``start[j]`` to
+    ``start[j] + length[j]``, most urgent first), with their unmet triggers (see
+    :attr:`_MayHold.unmet`) as indexes into the distinct trigger sets."""
+
+    start: npt.NDArray[np.intp]
+    length: npt.NDArray[np.intp]
+    urgency: npt.NDArray[np.int64]
+    rule: npt.NDArray[np.intp]  # position in the selector's rules
+    certain_floor: npt.NDArray[np.int64]  # per finding: the floor the yes alone sets
+    unmet: npt.NDArray[np.intp]  # per entry, its unmet trigger sets, then the sentinel
+    unmet_start: npt.NDArray[np.intp]  # where each entry's part of ``unmet`` starts
+    sets_with: Mapping[str, npt.NDArray[np.intp]]  # finding -> the trigger sets holding it
+    sets: int  # distinct trigger sets (the sentinel, always met, is index ``sets``)
+
+    @classmethod
+    def of(cls, effects: Sequence[_YesEffects], rules: Sequence[RedFlagRule]) -> _RuleTable:
+        position = {rule.id: i for i, rule in enumerate(rules)}
+        distinct: dict[frozenset[str], int] = {}
+        entries = [
+            (
+                may.urgency,
+                position[may.item.id],
+                [distinct.setdefault(t, len(distinct)) for t in may.unmet],
+            )
+            for effect in effects
+            for may in effect.rules
+        ]
+        unmet: list[int] = []
+        unmet_start: list[int] = []
+        for _, _, ids in entries:
+            unmet_start.append(len(unmet))
+            unmet.extend([*ids, len(distinct)])
+        sets_with: dict[str, list[int]] = {}
+        for one_of, i in distinct.items():
+            for fid in one_of:
+                sets_with.setdefault(fid, []).append(i)
+        length = np.array([len(effect.rules) for effect in effects], dtype=np.intp)
+        return cls(
+            start=np.cumsum(length) - length,
+            length=length,
+            urgency=np.array([e[0] for e in entries], dtype=np.int64),
+            rule=np.array([e[1] for e in entries], dtype=np.intp),
+            certain_floor=np.array([e.certain_floor for e in effects], dtype=np.int64),
+            unmet=np.array(unmet, dtype=np.intp),
+            unmet_start=np.array(unmet_start, dtype=np.intp),
+            sets_with={f: np.array(found, dtype=np.intp) for f, found in sets_with.items()},
+            sets=len(distinct),
+        )
+
+    def alive(
+        self,
+        columns: npt.NDArray[np.intp],
+        fast: BoolArray,
+        level: npt.NDArray[np.int64],
+        present: AbstractSet[str],
+        fired_ids: AbstractSet[str],
+        rules: Sequence[RedFlagRule] = (),
+    ) -> dict[int, list[int]]:
+        """Per ``fast`` candidate (by position), its entries (indexes into its ``rules``)
+        that could raise its floor above ``level``: not fired, more urgent, and the
+        findings ``present`` meet their unmet triggers. Most urgent first."""
+        lengths = np.where(fast, self.length[columns], 0)
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        met = np.zeros(self.sets + 1, dtype=bool)
+        met[self.sets] = True
+        for fid in present:
+            found = self.sets_with.get(fid)
+            if found is not None:
+                met[found] = True
+        screened = np.logical_and.reduceat(met[self.unmet], self.unmet_start)
+        k = np.repeat(np.arange(len(columns)), lengths)
+        local = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entry = np.repeat(self.start[columns], lengths) + local
+        keep = screened[entry] & (self.urgency[entry] > level[k])
+        if fired_ids:
+            fired = np.array([rule.id in fired_ids for rule in rules], dtype=bool)
+            keep &= ~fired[self.rule[entry]]
+        out: dict[int, list[int]] = {}
+        for i in np.flatnonzero(keep).tolist():
+            out.setdefault(int(k[i]), []).append(int(local[i]))
+        return out
+
+
 class _Askable:
     """Which findings to consider asking about at one step (each worked out once): not
     ``blocked`` (see :meth:`QuestionSelector._blocked`), known to the model (a key of
@@ -1130,6 +1246,12 @@ class _AfterYes:
             observations = {**dict.fromkeys(self._implied, _YES), self._fid: _YES}
             self._yes = self._facts.with_observations(observations)
         return self._yes
+
+    def check(self, candidate: _MayHold[RedFlagRule] | _MayHold[Escalator]) -> bool:
+        """Whether the rule or escalator holds after the yes, its unmet triggers known to be
+        met (see :meth:`holds`)."""
+        item = candidate.item
+        return self._fid in item.sufficient or item.check(self.facts())
 
     def holds(self, candidate: _MayHold[RedFlagRule] | _MayHold[Escalator]) -> bool:
         """Whether the rule or escalator holds after the yes: it is evaluated on the facts

@@ -296,14 +296,20 @@ class NaiveBayesModel:
             out[:, k] = np.clip(out[:, k] / parent, _EPS, _MAX_CONDITIONAL)
         return out
 
-    def answer_tables(self, finding_ids: Sequence[str], facts: PatientFacts) -> AnswerTables:
-        """:meth:`answer_likelihood` of the findings, with what :meth:`after_answers` and the
-        entropy after each answer need besides (see :class:`AnswerTables`): taken from the
-        tables built once (``no_by_finding``, ``yes_xlogx``, ``no_xlogx``), and worked out
-        here only for the findings under a reported-present ancestor."""
+    def answer_tables(
+        self,
+        finding_ids: Sequence[str],
+        facts: PatientFacts,
+        likelihood: FloatArray | None = None,
+    ) -> AnswerTables:
+        """:meth:`answer_likelihood` of the findings (``likelihood``, when already made),
+        with what :meth:`after_answers` and the entropy after each answer need besides (see
+        :class:`AnswerTables`): taken from the tables built once (``no_by_finding``,
+        ``yes_xlogx``, ``no_xlogx``), and worked out here only for the findings under a
+        reported-present ancestor."""
         index = self.finding_index
         rows = [index[f] for f in finding_ids]
-        yes = self.answer_likelihood(finding_ids, facts)
+        yes = self.answer_likelihood(finding_ids, facts) if likelihood is None else likelihood
         no = self.no_by_finding[rows].T
         yes_xlogx = self.yes_xlogx[rows].T
         no_xlogx = self.no_xlogx[rows].T
@@ -387,17 +393,27 @@ class NaiveBayesModel:
         hit = np.flatnonzero(supports.any(axis=1))
         if not hit.size:
             return out
-        # Strongest first; a stable sort keeps equal ratios in finding-id order.
+        # Strongest first; a stable sort keeps equal ratios in finding-id order. The
+        # supporting columns (ratio above 1) come first in that order.
         order = np.argsort(-ratios[hit], axis=1, kind="stable")
-        kept = np.take_along_axis(supports[hit], order, axis=1)
+        count = supports[hit].sum(axis=1)
         names = [self.finding_ids[c] for c in columns]
-        made: dict[tuple[int, ...], tuple[str, ...]] = {}  # many rows share one
-        for k, ranked, keep in zip(hit.tolist(), order.tolist(), kept.tolist(), strict=True):
-            key = tuple(j for j, ok in zip(ranked, keep, strict=True) if ok)
-            found = made.get(key)
-            if found is None:
-                found = made[key] = tuple(names[j] for j in key)
-            out[k] = found
+        width = len(columns) + 1
+        if width**width < 2**62:
+            # Many rows share one list: each row's list as one number (its columns + 1 as
+            # digits in base ``width``, 0 past its end), made once per distinct number.
+            digits = np.where(np.arange(len(columns)) < count[:, None], order + 1, 0)
+            keys = digits @ (width ** np.arange(len(columns), dtype=np.int64))
+            distinct, which = np.unique(keys, return_index=True)
+            made = {
+                key: tuple(names[j] for j in order[i, : count[i]].tolist())
+                for key, i in zip(distinct.tolist(), which.tolist(), strict=True)
+            }
+            for k, key in zip(hit.tolist(), keys.tolist(), strict=True):
+                out[k] = made[key]
+            return out
+        for k, ranked, n in zip(hit.tolist(), order.tolist(), count.tolist(), strict=True):
+            out[k] = tuple(names[j] for j in ranked[:n])
         return out
 
 
@@ -478,15 +494,6 @@ class AnswerTables:
     no: FloatArray
     yes_xlogx: FloatArray
     no_xlogx: FloatArray
-
-    def take(self, columns: npt.NDArray[np.intp]) -> AnswerTables:
-        """The tables of some of the findings (by position)."""
-        return AnswerTables(
-            self.yes[:, columns],
-            self.no[:, columns],
-            self.yes_xlogx[:, columns],
-            self.no_xlogx[:, columns],
-        )
 
 
 def xlogx(values: FloatArray) -> FloatArray:
