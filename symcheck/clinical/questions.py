@@ -846,18 +846,18 @@ class QuestionSelector:
         base = urgency[rows]
         weights = conditions * explains  # the mass that counts
         levels = base.astype(np.intp)
-        moved: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        moved_rows = moved_columns = np.zeros(0, dtype=np.intp)
         if need is not None:
             need = need[rows]
-            moved = np.nonzero(need != base[:, None])
-            if moved[0].size:
-                moved_mass = weights[moved]
-                weights[moved] = 0.0
+            moved_rows, moved_columns = np.nonzero(need != base[:, None])
+        moved_mass = weights[moved_rows, moved_columns]
+        weights[moved_rows, moved_columns] = 0.0
         indicator = np.zeros((5, len(rows)))
         indicator[levels, np.arange(len(rows))] = 1.0
         by_level = indicator @ weights  # 5 x columns: the mass at each need 0-4
-        if need is not None and moved is not None and moved[0].size:
-            np.add.at(by_level, (need[moved].astype(np.intp), moved[1]), moved_mass)
+        if need is not None and moved_rows.size:
+            moved_levels = need[moved_rows, moved_columns].astype(np.intp)
+            np.add.at(by_level, (moved_levels, moved_columns), moved_mass)
         at_least = np.cumsum(by_level[::-1], axis=0)[::-1]  # the mass at need >= level
         total = at_least[0] + unexplained
         has_mass = total > 0

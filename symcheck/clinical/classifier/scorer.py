@@ -16,7 +16,12 @@ import numpy as np
 import numpy.typing as npt
 
 from symcheck.clinical.classifier.model import ClassifierModel
-from symcheck.clinical.scoring.base import ConditionScore, Evidence, Posterior, Ranking
+from symcheck.clinical.scoring.base import (
+    Evidence,
+    Posterior,
+    Ranking,
+    condition_scores,
+)
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesModel
 
 
@@ -74,9 +79,8 @@ class ClassifierScorer:
         else:
             supporting = [()] * len(order)
         ids = posterior.ids
-        scores = tuple(
-            ConditionScore(ids[i], p, support)
-            for i, p, support in zip(order.tolist(), probs[order].tolist(), supporting, strict=True)
+        scores = condition_scores(
+            map(ids.__getitem__, order.tolist()), probs[order].tolist(), supporting
         )
         return Ranking(scores=scores, unexplained=float(probs[-1]), posterior=posterior)
 

@@ -6,9 +6,10 @@ combination of both plug in later through the same interface.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from itertools import repeat
+from typing import Any, NamedTuple, Protocol, cast, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,17 @@ class ConditionScore(NamedTuple):
     condition_id: str
     probability: float
     supporting: tuple[str, ...] = ()  # finding ids, strongest first
+
+
+def condition_scores(
+    ids: Iterable[str], probabilities: Iterable[float], supporting: Iterable[tuple[str, ...]]
+) -> tuple[ConditionScore, ...]:
+    """``ConditionScore(id, probability, supporting)`` for each, made without a Python call
+    per score (the named tuple's ``__new__`` is one): a ranking makes hundreds."""
+    made = map(
+        tuple.__new__, repeat(ConditionScore), zip(ids, probabilities, supporting, strict=True)
+    )
+    return cast(tuple[ConditionScore, ...], tuple(made))
 
 
 @dataclass(frozen=True, eq=False)

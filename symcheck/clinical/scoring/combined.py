@@ -9,15 +9,16 @@ that gives any for the condition.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 
 from symcheck.clinical.scoring.base import (
-    ConditionScore,
     ConditionScorer,
     Evidence,
     Posterior,
     Ranking,
+    condition_scores,
 )
 
 #: Smallest probability a scorer is taken to give (a zero would veto a hypothesis outright).
@@ -87,9 +88,9 @@ class CombinedScorer:
         pooled /= pooled.sum()
         # Best first, ties by id (the rows are in id order, so a stable sort keeps them).
         order = np.argsort(-pooled[:-1], kind="stable").tolist()
-        scores = tuple(
-            ConditionScore(ids[i], p, supporting.get(ids[i], ()))
-            for i, p in zip(order, pooled[order].tolist(), strict=True)
+        ranked_ids = [ids[i] for i in order]
+        scores = condition_scores(
+            ranked_ids, pooled[order].tolist(), map(supporting.get, ranked_ids, repeat(()))
         )
         return Ranking(scores=scores, unexplained=float(pooled[-1]))
 

@@ -42,7 +42,12 @@ import numpy.typing as npt
 from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.knowledge.models import AgeBand, Condition
 from symcheck.clinical.patient import PatientFacts, Sex
-from symcheck.clinical.scoring.base import ConditionScore, Evidence, Posterior, Ranking
+from symcheck.clinical.scoring.base import (
+    Evidence,
+    Posterior,
+    Ranking,
+    condition_scores,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -443,11 +448,8 @@ class NaiveBayesScorer:
         order = order[np.argsort(-posterior[order], kind="stable")]
         supporting = model.supporting_all(present, order)
         ids = model.condition_ids
-        scores = tuple(
-            ConditionScore(ids[i], p, support)
-            for i, p, support in zip(
-                order.tolist(), posterior[order].tolist(), supporting, strict=True
-            )
+        scores = condition_scores(
+            map(ids.__getitem__, order.tolist()), posterior[order].tolist(), supporting
         )
         return Ranking(
             scores=scores,
