@@ -85,7 +85,7 @@ from symcheck.clinical import logic
 from symcheck.clinical.dispositions import from_urgency
 from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.knowledge.models import Condition, Escalator
-from symcheck.clinical.patient import Observation, PatientFacts
+from symcheck.clinical.patient import Observation, PatientFacts, Sex
 from symcheck.clinical.rules.models import RedFlagRule
 from symcheck.clinical.rules.ruleset import RuleSet
 from symcheck.clinical.scoring.base import Ranking
@@ -139,6 +139,11 @@ DANGER_LIFT = 2.0
 #: Unlikely danger signs asked with priority per interview: enough to complete the patterns
 #: a careful clinician checks, few enough that they do not crowd out the diagnosis.
 DANGER_BUDGET = 3
+
+
+#: Rule and demographics pairs whose :meth:`QuestionSelector._could_fire` is kept (then
+#: starts over).
+_POSSIBLE_KEPT = 4096
 
 
 class Priority(StrEnum):
@@ -217,12 +222,22 @@ class QuestionSelector:
                 by_system.setdefault(system, []).append(rule)
         self._rules_by_relative = {fid: tuple(found) for fid, found in by_relative.items()}
         self._possible = {rule.id: _possible(rule.when) for rule in self._rules}
+        self._possible_by_demographics: dict[
+            tuple[str, float | None, Sex | None, bool | None], bool
+        ] = {}
         self._rules_by_system = {system: tuple(found) for system, found in by_system.items()}
         self._base_rate = {fid: finding.base_rate for fid, finding in kb.findings.items()}
         self._escalated_by = _index_escalators(kb)
         self._modifier_ids = frozenset(self._triager.modifier_findings.all)
         self._descendants = {fid: tuple(kb.descendants_of(fid)) for fid in kb.findings}
         self._variants = {fid: _variants(kb, fid) for fid in kb.findings}
+        # Per finding: the findings it is a close variant of (their answerability changes
+        # once it is answered).
+        variant_of: dict[str, set[str]] = {}
+        for fid, variants in self._variants.items():
+            for variant in variants:
+                variant_of.setdefault(variant, set()).add(fid)
+        self._variant_of = {fid: frozenset(found) for fid, found in variant_of.items()}
         # Per finding known to the model: when it may be asked (None: always); its parent.
         self._ask_if = {fid: _compiled(kb.findings[fid].ask_if) for fid in model.finding_ids}
         self._parents = {fid: finding.parent for fid, finding in kb.findings.items()}
@@ -297,7 +312,9 @@ class QuestionSelector:
         likelihood = self._model.answer_likelihood(candidates, facts)
         p_yes = posterior @ likelihood
         # The chance of an actual yes / no: the patient may not be able to say.
-        answers = np.array([self.answerability(f, facts) for f in candidates])
+        # (1 for all but the variants of a finding answered, see answerability)
+        near = {v for f in facts.findings for v in self._variant_of.get(f, ())}
+        answers = np.array([self.answerability(f, facts) if f in near else 1.0 for f in candidates])
         said_yes = p_yes * answers
         # A plausible danger sign: a yes would fire a rule that raises the floor (a certain
         # level, even when the conditions already advise it), and the chance of that yes is
@@ -503,9 +520,24 @@ class QuestionSelector:
                 continue
             related = not present.isdisjoint(self._rule_family[rule.id])
             same_system = not systems.isdisjoint(self._rule_systems[rule.id])
-            if (related or same_system) and self._possible[rule.id](facts):
+            if (related or same_system) and self._could_fire(rule, facts):
                 out.append(rule)
         return out
+
+    def _could_fire(self, rule: RedFlagRule, facts: PatientFacts) -> bool:
+        """Whether the rule's criteria can still hold (see :func:`_possible`). With none of
+        its findings reported, that depends on the demographics alone: remembered per rule
+        and demographics."""
+        if not self._rule_findings[rule.id].isdisjoint(facts.findings.keys()):
+            return self._possible[rule.id](facts)
+        key = (rule.id, facts.age_years, facts.sex, facts.pregnant)
+        memo = self._possible_by_demographics
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _POSSIBLE_KEPT:
+                memo.clear()
+            found = memo[key] = self._possible[rule.id](facts)
+        return found
 
     def answerability(self, fid: str, facts: PatientFacts) -> float:
         """The chance of a yes or a no (not a *don't know*) when asking about ``fid``.

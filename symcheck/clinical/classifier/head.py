@@ -52,7 +52,7 @@ class HeadWeights:
         """
         if embeddings.shape[0] == 1:
             scaled = embeddings.astype(np.float32) * np.float32(self.text_scale)
-            h = scaled @ self.w1[: self.text_size]
+            h = np.asarray(scaled @ self.w1[: self.text_size], dtype=np.float32)
             active = np.flatnonzero(structured[0])
             if active.size:
                 values = structured[0, active].astype(np.float32)
