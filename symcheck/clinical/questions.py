@@ -241,6 +241,11 @@ class QuestionSelector:
         # Per finding known to the model: when it may be asked (None: always); its parent.
         self._ask_if = {fid: _compiled(kb.findings[fid].ask_if) for fid in model.finding_ids}
         self._parents = {fid: finding.parent for fid, finding in kb.findings.items()}
+        self._askable_kinds = _AskableKinds(
+            known=frozenset(self._ask_if),
+            conditional=frozenset(f for f, check in self._ask_if.items() if check is not None),
+            with_parent=frozenset(f for f, parent in self._parents.items() if parent is not None),
+        )
         # Condition x finding: the condition lists the finding as more likely than its base
         # rate, i.e. it explains the finding (as in Triager.explains).
         explains = model.listed[:-1] & (model.likelihood[:-1] > model.likelihood[-1])
@@ -478,7 +483,7 @@ class QuestionSelector:
                 if rule.id not in fired_ids:
                     linked.update(self._rule_findings[rule.id])
         askable = askable or self._askable(facts, asked)
-        return sorted({askable.general_first(fid) for fid in linked if askable.ok(fid)})
+        return sorted(askable.general_first_of(linked))
 
     def danger_candidates(
         self,
@@ -496,7 +501,7 @@ class QuestionSelector:
         found: set[str] = set()
         for rule in self.in_play(facts, fired):
             found.update(self._rule_findings[rule.id])
-        return sorted({askable.general_first(fid) for fid in found if askable.ok(fid)})
+        return sorted(askable.general_first_of(found))
 
     def in_play(self, facts: PatientFacts, fired: Sequence[RedFlagRule] = ()) -> list[RedFlagRule]:
         """Rules not yet fired that the facts make plausible through a related finding (a
@@ -563,7 +568,9 @@ class QuestionSelector:
 
     def _askable(self, facts: PatientFacts, asked: Collection[str]) -> _Askable:
         """The findings to consider asking about, for these facts (see :class:`_Askable`)."""
-        return _Askable(self._ask_if, self._parents, facts, self._blocked(facts, asked))
+        return _Askable(
+            self._ask_if, self._parents, facts, self._blocked(facts, asked), self._askable_kinds
+        )
 
     def posterior(self, ranking: Ranking) -> FloatArray:
         """The ranking as a vector over the model's hypotheses (unexplained last)."""
@@ -1196,12 +1203,20 @@ class _RuleTable:
         return out
 
 
+class _AskableKinds(NamedTuple):
+    """The findings known to the model, those with an ``ask_if``, those with a parent."""
+
+    known: frozenset[str]
+    conditional: frozenset[str]
+    with_parent: frozenset[str]
+
+
 class _Askable:
     """Which findings to consider asking about at one step (each worked out once): not
     ``blocked`` (see :meth:`QuestionSelector._blocked`), known to the model (a key of
     ``ask_if``), and their ``ask_if`` holds (compiled; ``None``: always)."""
 
-    __slots__ = ("_ask_if", "_blocked", "_facts", "_known", "_parents")
+    __slots__ = ("_ask_if", "_blocked", "_facts", "_kinds", "_known", "_parents")
 
     def __init__(
         self,
@@ -1209,12 +1224,34 @@ class _Askable:
         parents: Mapping[str, str | None],
         facts: PatientFacts,
         blocked: AbstractSet[str],
+        kinds: _AskableKinds,
     ) -> None:
         self._ask_if = ask_if
         self._parents = parents
         self._facts = facts
         self._blocked = blocked
+        self._kinds = kinds
         self._known: dict[str, bool] = {}
+
+    def general_first_of(self, findings: AbstractSet[str]) -> set[str]:
+        """``{general_first(f) for f in findings if ok(f)}``, with set operations for the
+        findings with no ``ask_if`` and no parent (most of them)."""
+        kinds = self._kinds
+        open_ = (findings & kinds.known) - self._blocked
+        ask_if = self._ask_if
+        facts = self._facts
+        known = self._known
+        for fid in open_ & kinds.conditional:
+            found = known.get(fid)
+            if found is None:
+                check = ask_if[fid]
+                found = known[fid] = check is None or check(facts)
+            if not found:
+                open_.discard(fid)
+        out = open_ - kinds.with_parent
+        for fid in open_ & kinds.with_parent:
+            out.add(self.general_first(fid))
+        return out
 
     def ok(self, fid: str) -> bool:
         found = self._known.get(fid)
