@@ -1237,7 +1237,8 @@ class _Askable:
         """``{general_first(f) for f in findings if ok(f)}``, with set operations for the
         findings with no ``ask_if`` and no parent (most of them)."""
         kinds = self._kinds
-        open_ = (findings & kinds.known) - self._blocked
+        open_ = set(findings & kinds.known)
+        open_ -= self._blocked
         ask_if = self._ask_if
         facts = self._facts
         known = self._known
@@ -1248,7 +1249,7 @@ class _Askable:
                 found = known[fid] = check is None or check(facts)
             if not found:
                 open_.discard(fid)
-        out = open_ - kinds.with_parent
+        out = set(open_ - kinds.with_parent)
         for fid in open_ & kinds.with_parent:
             out.add(self.general_first(fid))
         return out
