@@ -418,3 +418,29 @@ def test_the_posterior_from_the_scorers_vector_is_that_of_its_ranking(
     from_scores = selector.posterior(dataclasses.replace(ranking, posterior=None))
     assert np.array_equal(selector.posterior(ranking), from_scores)
     assert from_scores.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "present", [(), ("chest_pain",), ("chest_pain", "sweating"), ("headache", "fever")]
+)
+def test_the_information_gain_is_the_entropy_lost_by_each_answer(
+    selector: QuestionSelector, scorer: NaiveBayesScorer, present: tuple[str, ...]
+) -> None:
+    """Worked out from the answers' likelihoods without the posteriors after them: the
+    same as the entropy of those posteriors."""
+    f = facts(present, ("cough",), age_years=45, sex=Sex.FEMALE)
+    posterior = selector.posterior(scorer.rank(Evidence(f)))
+    candidates = sorted(set(small_kb().findings) - set(f.findings))
+    tables = scorer.model.answer_tables(candidates, f)
+    after_yes, after_no = scorer.model.after_answers(posterior, tables.yes)
+    p_yes = posterior @ tables.yes
+
+    def entropy(p: FloatArray) -> FloatArray:
+        logs = np.log2(np.where(p > 0, p, 1.0))
+        out: FloatArray = -(p * logs).sum(axis=0)
+        return out
+
+    expected = entropy(posterior) - (p_yes * entropy(after_yes) + (1 - p_yes) * entropy(after_no))
+    gain = questions._information_gain(posterior, p_yes, tables)
+    assert gain == pytest.approx(np.maximum(expected, 0.0), abs=1e-12)
+    assert gain.max() > 0.1  # some question is worth asking

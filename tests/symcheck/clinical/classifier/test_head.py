@@ -64,3 +64,16 @@ def test_weights_round_trip(tmp_path: Path) -> None:
 def test_inputs_scale_the_embedding_only() -> None:
     x = inputs(np.ones((1, 2), np.float32), np.ones((1, 1), np.float32), 3.0)
     assert x.tolist() == [[3.0, 3.0, 1.0]]
+
+
+def test_one_patient_is_scored_as_in_a_batch() -> None:
+    """One example takes a shortcut through the structured vector's nonzero entries."""
+    embeddings, structured, labels = _toy()
+    structured[5, 1] = 0.5  # not only ones
+    structured[7] = 0.0  # nothing structured at all
+    head = train_head(embeddings, structured, labels, 3, CONFIG, seed=3)
+    batch = head.logits(embeddings, structured)
+    for row in range(10):
+        one = head.logits(embeddings[row : row + 1], structured[row : row + 1])
+        assert one.shape == (1, 3)
+        assert np.allclose(one[0], batch[row], rtol=1e-5, atol=1e-6)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
 
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
 from symcheck.clinical.scoring import ConditionScorer, Evidence
-from symcheck.clinical.scoring.naive_bayes import NaiveBayesModel, NaiveBayesScorer
+from symcheck.clinical.scoring.naive_bayes import NaiveBayesModel, NaiveBayesScorer, xlogx
 from tests.fixtures.kb_small import small_kb
 
 
@@ -220,3 +221,43 @@ def test_denials_count_at_half_weight(scorer: NaiveBayesScorer) -> None:
     half = rank(scorer, denied)["gastroenteritis"]
     strict = rank(full, denied)["gastroenteritis"]
     assert strict < half < rank(scorer, facts(("diarrhoea",)))["gastroenteritis"]
+
+
+@pytest.mark.parametrize(
+    "present",
+    [(), ("fever",), ("chest_pain", "sweating", "shortness_of_breath"), tuple(small_kb().findings)],
+)
+def test_supporting_of_every_row_at_once_is_that_of_each(
+    scorer: NaiveBayesScorer, present: tuple[str, ...]
+) -> None:
+    model = scorer.model
+    columns = [model.finding_index[f] for f in present]
+    rows = np.arange(len(model.condition_ids))
+    assert model.supporting_all(columns, rows) == [model.supporting(r, columns) for r in rows]
+
+
+def test_the_answer_tables_are_the_likelihoods_of_each_answer_and_their_x_log_x(
+    scorer: NaiveBayesScorer,
+) -> None:
+    """A yes to a finding under a reported-present ancestor is conditional on it: the tables
+    are worked out for it, the others taken from the model's."""
+    model = scorer.model
+    f = facts(("chest_pain", "fever"), ("cough",))
+    asked = ["crushing_chest_pain", "headache", "non_blanching_rash", "sweating"]
+    tables = model.answer_tables(asked, f)
+    yes = model.answer_likelihood(asked, f)
+    no = (1 - yes) ** model.absent_weight
+    assert np.array_equal(tables.yes, yes)
+    assert np.allclose(tables.no, no, rtol=1e-15, atol=0)
+    assert np.allclose(tables.yes_xlogx, yes * np.log2(yes), rtol=1e-12, atol=0)
+    assert np.allclose(tables.no_xlogx, no * np.log2(no), rtol=1e-12, atol=0)
+    # The finding under chest pain, reported: conditional on it, not the model's own column.
+    assert not np.allclose(tables.yes[:, 0], model.likelihood[:, model.finding_index[asked[0]]])
+    after_yes, after_no = model.after_answers(np.full(model.n_hypotheses, 0.1), yes)
+    given = model.after_answers(np.full(model.n_hypotheses, 0.1), yes, tables.no)
+    assert np.array_equal(given[0], after_yes)
+    assert np.allclose(given[1], after_no, rtol=1e-14, atol=0)
+
+
+def test_x_log_x_is_zero_at_zero() -> None:
+    assert np.array_equal(xlogx(np.array([0.0, 1.0, 0.5])), np.array([0.0, 0.0, -0.5]))
