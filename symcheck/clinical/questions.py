@@ -97,7 +97,6 @@ from symcheck.clinical.scoring.naive_bayes import (
     xlogx,
 )
 from symcheck.clinical.triage import (
-    DEFAULT_DISPOSITION,
     UNEXPLAINED_NEED,
     ModifierKind,
     TriageDecision,
@@ -105,6 +104,7 @@ from symcheck.clinical.triage import (
     condition_need,
     modifier_raise,
     modifiers,
+    urgency_from_masses,
 )
 
 #: A condition this likely is worth asking about.
@@ -873,10 +873,11 @@ class QuestionSelector:
         condition's need, and ``need`` its need per column where some differ from it (conditions x
         columns; ``None``: none do); ``holding`` the modifiers per column.
 
-        The same arithmetic as :func:`~symcheck.clinical.triage.advised_urgency`, with the
-        mass at each level of need summed in one product: the counting mass of each
-        condition at its own need (a matrix of indicators times the mass), then the few
-        entries whose need differs in their column moved to it.
+        As :func:`~symcheck.clinical.triage.advised_urgency` (the same
+        :func:`~symcheck.clinical.triage.urgency_from_masses`), with the mass at each level of
+        need summed in one product: the counting mass of each condition at its own need (a
+        matrix of indicators times the mass), then the few entries whose need differs in
+        their column moved to it.
         """
         # Conditions that explain nothing in any column weigh nothing: leave them out.
         rows = np.flatnonzero(explains.any(axis=1))
@@ -898,17 +899,10 @@ class QuestionSelector:
             moved_levels = need[moved_rows, moved_columns].astype(np.intp)
             np.add.at(by_level, (moved_levels, moved_columns), moved_mass)
         at_least = np.cumsum(by_level[::-1], axis=0)[::-1]  # the mass at need >= level
-        total = at_least[0] + unexplained
-        has_mass = total > 0
-        safe = np.where(has_mass, total, 1.0)
-        u_need = UNEXPLAINED_NEED.urgency
-        level = np.zeros(total.shape)
-        probabilities = np.zeros((4, *total.shape))
-        for d in range(1, 5):
-            mass = at_least[d] + unexplained if u_need >= d else at_least[d]
-            probabilities[d - 1] = np.where(has_mass, mass / safe, float(d == 1))
-            level = np.where(probabilities[d - 1] >= self._thresholds[d - 1], float(d), level)
-        level = np.where(has_mass, level, float(DEFAULT_DISPOSITION.urgency))
+        u_need = float(UNEXPLAINED_NEED.urgency)
+        level, probabilities = urgency_from_masses(
+            at_least, unexplained, u_need, self._triager.thresholds
+        )
         if not any(holding):
             return level, probabilities
         full = base[:, None] if need is None else need
@@ -922,9 +916,7 @@ class QuestionSelector:
                 for kind in kinds:
                     open_rows[:, k] |= self._not_encoded[kind][rows]
         holds = np.array([bool(kinds) for kinds in holding])
-        raises = modifier_raise(
-            conditions, unexplained, explains, full, float(u_need), level, open_rows
-        )
+        raises = modifier_raise(conditions, unexplained, explains, full, u_need, level, open_rows)
         out: FloatArray = np.where(holds & raises, np.minimum(level + 1, 4.0), level)
         return out, probabilities
 
@@ -1174,7 +1166,7 @@ class _RuleTable:
         level: npt.NDArray[np.int64],
         present: AbstractSet[str],
         fired_ids: AbstractSet[str],
-        rules: Sequence[RedFlagRule] = (),
+        rules: Sequence[RedFlagRule],
     ) -> dict[int, list[int]]:
         """Per ``fast`` candidate (by position), its entries (indexes into its ``rules``)
         that could raise its floor above ``level``: not fired, more urgent, and the

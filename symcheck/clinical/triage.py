@@ -397,13 +397,28 @@ def advised_urgency(
     )
     # The sums skip the conditions that do not count (as adding their zeros would: the same
     # result, bit for bit, in fewer passes).
-    total = np.add.reduce(p, axis=0, where=counts) + u
+    at_least = np.stack(
+        [np.add.reduce(p, axis=0, where=counts & (need >= level)) for level in range(5)]
+    )
+    return urgency_from_masses(at_least, u, u_need, thresholds)
+
+
+def urgency_from_masses(
+    at_least: FloatArray,
+    unexplained: FloatArray,
+    unexplained_need: FloatArray | float,
+    thresholds: Mapping[Disposition, float] = NEED_THRESHOLDS,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`advised_urgency` from the counting mass of the conditions needing at least each
+    level, ``at_least`` (rows: levels 0-4, row 0 all of it; columns as there), and the
+    unexplained hypothesis's mass and need per column (the question selector works out the
+    masses its own way)."""
+    total = at_least[0] + unexplained
     safe = np.where(total > 0, total, 1.0)
     urgency: FloatArray = np.zeros(total.shape)
     probabilities: FloatArray = np.zeros((4, *total.shape))
     for level in range(1, 5):
-        reach = counts & (need >= level)
-        mass = np.add.reduce(p, axis=0, where=reach) + np.where(u_need >= level, u, 0.0)
+        mass = at_least[level] + np.where(unexplained_need >= level, unexplained, 0.0)
         probabilities[level - 1] = np.where(total > 0, mass / safe, float(level == 1))
         threshold = thresholds[from_urgency(level)]
         urgency = np.where(probabilities[level - 1] >= threshold, float(level), urgency)
