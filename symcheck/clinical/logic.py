@@ -268,7 +268,10 @@ def compiled(criterion: Criterion) -> Check:
 
     :func:`holds` is the definition and walks the criterion on every call; the question
     selector's look-ahead evaluates the rules and escalators thousands of times per step, so
-    they keep a compiled form (closures, one per node, no dispatch on the node type).
+    they keep a compiled form (closures, one per node, no dispatch on the node type). The
+    findings an ``all`` or ``any`` names directly (present or absent) are looked up in its
+    own loop, before its other parts, without a call each (the criteria have no side
+    effects, so the order does not change the result).
     """
     match criterion:
         case Absent(finding):  # before Present, its base class
@@ -276,21 +279,11 @@ def compiled(criterion: Criterion) -> Check:
         case Present(finding):
             return _reported(finding, True)
         case All(parts):
-            checks = tuple(map(compiled, parts))
-
-            def every(facts: PatientFacts) -> bool:
-                for check in checks:  # noqa: SIM110 (a loop: cheaper than a generator)
-                    if not check(facts):
-                        return False
-                return True
-
-            return every
+            return _every(*_leaves(parts))
         case Any_(parts):
-            if all(type(p) is Present for p in parts):  # the usual "any of these findings"
-                return _any_present(tuple(p.finding for p in parts))  # type: ignore[union-attr]
-            return _some(tuple(map(compiled, parts)))
+            return _some(*_leaves(parts))
         case NoneOf(parts):
-            some = _some(tuple(map(compiled, parts)))
+            some = _some(*_leaves(parts))
             return lambda facts: not some(facts)
         case AtLeast(count, parts):
             checks = tuple(map(compiled, parts))
@@ -310,9 +303,51 @@ def compiled(criterion: Criterion) -> Check:
             return lambda facts: (
                 if_unknown if facts.pregnant is None else facts.pregnant == pregnant
             )
-        case FindingWith():
-            return lambda facts: holds(criterion, facts)
+        case FindingWith(finding, min_hours, max_hours, min_severity, onset):
+
+            def finding_with(facts: PatientFacts) -> bool:
+                obs = facts.findings.get(finding)
+                if obs is None or obs.present is not True:
+                    return False
+                hours = obs.duration_hours
+                if min_hours is not None and (hours is None or hours < min_hours):
+                    return False
+                if max_hours is not None and (hours is None or hours > max_hours):
+                    return False
+                severity = obs.severity
+                if min_severity is not None and (severity is None or severity < min_severity):
+                    return False
+                return onset is None or obs.onset == onset
+
+            return finding_with
     raise TypeError(f"not a criterion: {criterion!r}")
+
+
+#: Findings named directly by a criterion: (finding id, reported present?) pairs.
+_Leaves = tuple[tuple[str, bool], ...]
+
+
+def _leaves(parts: Sequence[Criterion]) -> tuple[_Leaves, tuple[Check, ...]]:
+    """``parts`` split into the findings they name directly (a ``Present`` or an ``Absent``)
+    and the others, compiled."""
+    leaves = tuple((p.finding, type(p) is Present) for p in parts if type(p) in (Present, Absent))
+    rest = tuple(compiled(p) for p in parts if type(p) not in (Present, Absent))
+    return leaves, rest
+
+
+def _every(leaves: _Leaves, checks: tuple[Check, ...]) -> Check:
+    def every(facts: PatientFacts) -> bool:
+        get = facts.findings.get
+        for finding, present in leaves:
+            obs = get(finding)
+            if obs is None or obs.present is not present:
+                return False
+        for check in checks:  # noqa: SIM110 (a loop: cheaper than a generator)
+            if not check(facts):
+                return False
+        return True
+
+    return every
 
 
 def _reported(finding: str, present: bool) -> Check:
@@ -323,20 +358,13 @@ def _reported(finding: str, present: bool) -> Check:
     return reported
 
 
-def _any_present(findings: tuple[str, ...]) -> Check:
-    def any_present(facts: PatientFacts) -> bool:
-        get = facts.findings.get
-        for finding in findings:
-            obs = get(finding)
-            if obs is not None and obs.present is True:
-                return True
-        return False
-
-    return any_present
-
-
-def _some(checks: tuple[Check, ...]) -> Check:
+def _some(leaves: _Leaves, checks: tuple[Check, ...]) -> Check:
     def some(facts: PatientFacts) -> bool:
+        get = facts.findings.get
+        for finding, present in leaves:
+            obs = get(finding)
+            if obs is not None and obs.present is present:
+                return True
         for check in checks:  # noqa: SIM110 (a loop: cheaper than a generator)
             if check(facts):
                 return True

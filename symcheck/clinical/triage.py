@@ -62,6 +62,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 import numpy as np
@@ -414,16 +415,23 @@ def urgency_from_masses(
     unexplained hypothesis's mass and need per column (the question selector works out the
     masses its own way)."""
     total = at_least[0] + unexplained
-    safe = np.where(total > 0, total, 1.0)
-    urgency: FloatArray = np.zeros(total.shape)
-    probabilities: FloatArray = np.zeros((4, *total.shape))
-    for level in range(1, 5):
-        mass = at_least[level] + np.where(unexplained_need >= level, unexplained, 0.0)
-        probabilities[level - 1] = np.where(total > 0, mass / safe, float(level == 1))
-        threshold = thresholds[from_urgency(level)]
-        urgency = np.where(probabilities[level - 1] >= threshold, float(level), urgency)
-    urgency = np.where(total > 0, urgency, float(DEFAULT_DISPOSITION.urgency))
+    counted = total > 0
+    safe = np.where(counted, total, 1.0)
+    shape = (4,) + (1,) * total.ndim  # the levels 1-4 down the rows
+    levels = np.arange(1.0, 5.0).reshape(shape)
+    mass = at_least[1:] + np.where(np.asarray(unexplained_need) >= levels, unexplained, 0.0)
+    probabilities: FloatArray = np.where(counted, mass / safe, (levels == 1).astype(float))
+    threshold = np.array([thresholds[d] for d in _above_ready()]).reshape(shape)
+    # The most urgent level whose threshold is reached (0: none).
+    reached = np.where(probabilities >= threshold, levels, 0.0).max(axis=0)
+    urgency: FloatArray = np.where(counted, reached, float(DEFAULT_DISPOSITION.urgency))
     return urgency, probabilities
+
+
+@cache
+def _above_ready() -> tuple[Disposition, ...]:
+    """The dispositions above self-care, least urgent first (urgency 1-4)."""
+    return tuple(from_urgency(level) for level in range(1, 5))
 
 
 def modifier_raise(
@@ -514,7 +522,20 @@ class Triager:
                 for fid in escalator.triggers[0] if escalator.triggers else ():
                     by_finding.setdefault(fid, []).append((cid, index))
         self._escalators_by_finding = {fid: tuple(found) for fid, found in by_finding.items()}
-        self._unconditional = tuple(unconditional)
+        self._unconditional = tuple(sorted(unconditional))
+        # Per (condition id, escalator index): what escalations reads of it, in one tuple.
+        self._escalator_entries = {
+            (cid, index): (
+                cid,
+                escalator,
+                escalator.urgency,
+                condition.disposition.urgency,
+                escalator.triggers,
+                escalator.check,
+            )
+            for cid, condition in kb.conditions.items()
+            for index, escalator in enumerate(condition.escalators)
+        }
         self._last_escalations: tuple[PatientFacts, Mapping[str, Escalator]] | None = None
         self._encoded = {
             cid: encoded_modifiers(c, self.modifier_findings) for cid, c in kb.conditions.items()
@@ -554,19 +575,20 @@ class Triager:
             return memo[1]
         present = frozenset(facts.present_ids)
         # Only escalators that need nothing present, or one of the findings present.
-        maybe = set(self._unconditional)
+        extra: set[tuple[str, int]] = set()
         for fid in present:
-            maybe.update(self._escalators_by_finding.get(fid, ()))
+            extra.update(self._escalators_by_finding.get(fid, ()))
+        keys = sorted(extra.union(self._unconditional)) if extra else self._unconditional
+        entries = self._escalator_entries
+        could_hold = logic.could_hold
         found: dict[str, Escalator] = {}
         need: dict[str, int] = {}
-        for cid, index in sorted(maybe):  # each condition's escalators in their order
-            condition = self.kb.conditions[cid]
-            escalator = condition.escalators[index]
-            urgency = escalator.urgency
+        for key in keys:  # each condition's escalators in their order
+            cid, escalator, urgency, own, triggers, check = entries[key]
             if (
-                urgency > need.get(cid, condition.disposition.urgency)
-                and logic.could_hold(escalator.triggers, present)
-                and escalator.check(facts)
+                urgency > need.get(cid, own)
+                and (not triggers or could_hold(triggers, present))
+                and check(facts)
             ):
                 need[cid] = urgency
                 found[cid] = escalator
