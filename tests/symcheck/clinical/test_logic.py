@@ -340,6 +340,10 @@ def test_compiled_criteria_and_triggers_agree_with_holds_on_every_rule_and_escal
         {"at_least": 2, "of": ["fever", "rash", "cough"]},
         {"all": [{"age": {"min": 65}}, {"sex": "female"}, {"pregnant": False}]},
         {"finding": "fever", "min_hours": 24, "min_severity": 5},
+        {"finding": "fever", "max_hours": 24, "onset": "sudden"},
+        {"all": ["fever", {"absent": "rash"}, {"age": {"min": 65}}]},
+        {"any": [{"absent": "rash"}, {"finding": "fever", "min_hours": 24}, {"sex": "male"}]},
+        {"none": ["cough", {"absent": "rash"}, {"all": ["fever", {"pregnant": False}]}]},
     ],
 )
 def test_compiled_equals_holds(raw: Any) -> None:
@@ -351,7 +355,14 @@ def test_compiled_equals_holds(raw: Any) -> None:
         _facts(fever=True, rash=False),
         _facts(rash=True, cough=True),
         _facts(fever=Observation(present=True, duration_hours=48, severity=7)),
+        _facts(fever=Observation(present=True, duration_hours=12, onset=Onset.SUDDEN)),
         PatientFacts(age_years=70, sex=Sex.FEMALE, pregnant=False),
+        PatientFacts(
+            age_years=70,
+            sex=Sex.FEMALE,
+            pregnant=False,
+            findings={"fever": Observation(present=True), "rash": Observation(present=False)},
+        ),
     ):
         assert check(facts) is logic.holds(criterion, facts), facts
 

@@ -15,6 +15,7 @@ from symcheck.clinical.patient import Observation, PatientFacts, Sex
 from symcheck.clinical.scoring import ConditionScore, Evidence, Ranking
 from symcheck.clinical.scoring.naive_bayes import NaiveBayesScorer
 from symcheck.clinical.triage import (
+    DEFAULT_DISPOSITION,
     NEED_THRESHOLDS,
     UNDER_TRIAGE_COST,
     ModifierFindings,
@@ -24,6 +25,7 @@ from symcheck.clinical.triage import (
     advised_urgency,
     condition_disposition,
     encoded_modifiers,
+    urgency_from_masses,
 )
 from tests.fixtures.kb_small import small_kb, small_rules
 
@@ -193,6 +195,39 @@ def test_advised_urgency_is_vectorised_over_columns() -> None:
         np.array([0.99, 0.01]), np.zeros(1), np.ones(2, dtype=bool), np.array([0, 3]), 1
     )
     assert urgency.tolist() == [0.0]
+
+
+def test_urgency_from_masses_is_the_most_urgent_level_whose_threshold_is_reached() -> None:
+    """Against the rule level by level: P(need >= d) from the masses, and the advice the most
+    urgent d whose threshold it reaches; the default when there is no mass at all."""
+    rng = np.random.default_rng(3)
+    by_level = rng.random((5, 40)) * (rng.random((5, 40)) < 0.6)
+    by_level[:, :3] = 0.0  # columns with no mass
+    at_least = np.cumsum(by_level[::-1], axis=0)[::-1]
+    unexplained = rng.random(40) * (rng.random(40) < 0.5)
+    unexplained[:3] = 0.0
+    for u_need in (1.0, rng.integers(0, 5, 40).astype(float)):
+        urgency, probabilities = urgency_from_masses(at_least, unexplained, u_need)
+        total = at_least[0] + unexplained
+        for column in range(40):
+            if total[column] <= 0:
+                assert urgency[column] == DEFAULT_DISPOSITION.urgency
+                assert probabilities[:, column].tolist() == [1.0, 0.0, 0.0, 0.0]
+                continue
+            expected = 0
+            for level, disposition in enumerate(
+                (D.CONSULTATION, D.CONSULTATION_24, D.EMERGENCY, D.EMERGENCY_AMBULANCE), start=1
+            ):
+                need = np.broadcast_to(u_need, (40,))[column]
+                mass = at_least[level, column] + (unexplained[column] if need >= level else 0.0)
+                assert probabilities[level - 1, column] == mass / total[column]
+                if mass / total[column] >= NEED_THRESHOLDS[disposition]:
+                    expected = level
+            assert urgency[column] == expected
+    # One column (the triager's own use).
+    urgency, probabilities = urgency_from_masses(at_least[:, 5:6], unexplained[5:6], 1.0)
+    assert urgency.shape == (1,)
+    assert probabilities.shape == (4, 1)
 
 
 def test_escalators_raise_a_plausible_condition(triager: Triager) -> None:
