@@ -421,7 +421,7 @@ def urgency_from_masses(
     levels = np.arange(1.0, 5.0).reshape(shape)
     mass = at_least[1:] + np.where(np.asarray(unexplained_need) >= levels, unexplained, 0.0)
     probabilities: FloatArray = np.where(counted, mass / safe, (levels == 1).astype(float))
-    threshold = np.array([thresholds[d] for d in _above_ready()]).reshape(shape)
+    threshold = np.array([thresholds[d] for d in _levels_above_self_care()]).reshape(shape)
     # The most urgent level whose threshold is reached (0: none).
     reached = np.where(probabilities >= threshold, levels, 0.0).max(axis=0)
     urgency: FloatArray = np.where(counted, reached, float(DEFAULT_DISPOSITION.urgency))
@@ -429,7 +429,7 @@ def urgency_from_masses(
 
 
 @cache
-def _above_ready() -> tuple[Disposition, ...]:
+def _levels_above_self_care() -> tuple[Disposition, ...]:
     """The dispositions above self-care, least urgent first (urgency 1-4)."""
     return tuple(from_urgency(level) for level in range(1, 5))
 
