@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
-from symcheck.clinical.patient import Onset, PatientFacts, Sex
+from symcheck.clinical.patient import Observation, Onset, PatientFacts, Sex
 
 
 class CriterionError(ValueError):
@@ -241,22 +241,26 @@ def holds(criterion: Criterion, facts: PatientFacts) -> bool:
             return if_unknown if facts.sex is None else facts.sex == sex
         case PregnantIs(pregnant, if_unknown):
             return if_unknown if facts.pregnant is None else facts.pregnant == pregnant
-        case FindingWith(finding, min_hours, max_hours, min_severity, onset):
-            obs = facts.findings.get(finding)
-            if obs is None or obs.present is not True:
-                return False
-            if min_hours is not None and (
-                obs.duration_hours is None or obs.duration_hours < min_hours
-            ):
-                return False
-            if max_hours is not None and (
-                obs.duration_hours is None or obs.duration_hours > max_hours
-            ):
-                return False
-            if min_severity is not None and (obs.severity is None or obs.severity < min_severity):
-                return False
-            return onset is None or obs.onset == onset
+        case FindingWith():
+            return _has_attributes(facts.findings.get(criterion.finding), criterion)
     raise TypeError(f"not a criterion: {criterion!r}")
+
+
+def _has_attributes(obs: Observation | None, criterion: FindingWith) -> bool:
+    """Whether ``obs`` reports the finding present with the criterion's attributes."""
+    if obs is None or obs.present is not True:
+        return False
+    hours = obs.duration_hours
+    if criterion.min_hours is not None and (hours is None or hours < criterion.min_hours):
+        return False
+    if criterion.max_hours is not None and (hours is None or hours > criterion.max_hours):
+        return False
+    severity = obs.severity
+    if criterion.min_severity is not None and (
+        severity is None or severity < criterion.min_severity
+    ):
+        return False
+    return criterion.onset is None or obs.onset == criterion.onset
 
 
 #: A criterion compiled into a predicate on the patient's facts (see :func:`compiled`).
@@ -303,23 +307,8 @@ def compiled(criterion: Criterion) -> Check:
             return lambda facts: (
                 if_unknown if facts.pregnant is None else facts.pregnant == pregnant
             )
-        case FindingWith(finding, min_hours, max_hours, min_severity, onset):
-
-            def finding_with(facts: PatientFacts) -> bool:
-                obs = facts.findings.get(finding)
-                if obs is None or obs.present is not True:
-                    return False
-                hours = obs.duration_hours
-                if min_hours is not None and (hours is None or hours < min_hours):
-                    return False
-                if max_hours is not None and (hours is None or hours > max_hours):
-                    return False
-                severity = obs.severity
-                if min_severity is not None and (severity is None or severity < min_severity):
-                    return False
-                return onset is None or obs.onset == onset
-
-            return finding_with
+        case FindingWith(finding):
+            return lambda facts: _has_attributes(facts.findings.get(finding), criterion)
     raise TypeError(f"not a criterion: {criterion!r}")
 
 

@@ -82,7 +82,6 @@ import numpy as np
 import numpy.typing as npt
 
 from symcheck.clinical import logic
-from symcheck.clinical.dispositions import from_urgency
 from symcheck.clinical.knowledge.base import KnowledgeBase
 from symcheck.clinical.knowledge.models import Condition, Escalator
 from symcheck.clinical.patient import Observation, PatientFacts, Sex
@@ -102,6 +101,7 @@ from symcheck.clinical.triage import (
     TriageDecision,
     Triager,
     condition_need,
+    level_thresholds,
     modifier_raise,
     modifiers,
     urgency_from_masses,
@@ -257,9 +257,7 @@ class QuestionSelector:
             [c.disposition.urgency for c in self._conditions], dtype=float
         )
         self._last_escalated: tuple[PatientFacts, FloatArray] | None = None
-        self._thresholds = np.array(
-            [self._triager.thresholds[from_urgency(level)] for level in range(1, 5)]
-        )
+        self._thresholds = level_thresholds(self._triager.thresholds)
         # Per condition (row): the findings its escalators mention.
         self._escalator_findings = [
             frozenset(f for e in c.escalators for f in logic.finding_ids(e.when))

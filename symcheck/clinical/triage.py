@@ -62,7 +62,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from typing import TypeVar
 
 import numpy as np
@@ -421,17 +420,16 @@ def urgency_from_masses(
     levels = np.arange(1.0, 5.0).reshape(shape)
     mass = at_least[1:] + np.where(np.asarray(unexplained_need) >= levels, unexplained, 0.0)
     probabilities: FloatArray = np.where(counted, mass / safe, (levels == 1).astype(float))
-    threshold = np.array([thresholds[d] for d in _levels_above_self_care()]).reshape(shape)
+    threshold = level_thresholds(thresholds).reshape(shape)
     # The most urgent level whose threshold is reached (0: none).
     reached = np.where(probabilities >= threshold, levels, 0.0).max(axis=0)
     urgency: FloatArray = np.where(counted, reached, float(DEFAULT_DISPOSITION.urgency))
     return urgency, probabilities
 
 
-@cache
-def _levels_above_self_care() -> tuple[Disposition, ...]:
-    """The dispositions above self-care, least urgent first (urgency 1-4)."""
-    return tuple(from_urgency(level) for level in range(1, 5))
+def level_thresholds(thresholds: Mapping[Disposition, float]) -> FloatArray:
+    """The thresholds of the urgencies 1-4 (consultation .. emergency_ambulance), in order."""
+    return np.array([thresholds[from_urgency(level)] for level in range(1, 5)])
 
 
 def modifier_raise(
